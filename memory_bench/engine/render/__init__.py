@@ -1,0 +1,40 @@
+"""Renderers: turn a world state into pixels.
+
+Every backend implements :class:`Renderer` and is created through :func:`make_renderer`,
+so the environments never depend on one backend:
+
+* ``"mujoco"``: MuJoCo's own OpenGL renderer (``mujoco.Renderer``), headless through
+  EGL or OSMesa, or GLFW with a display; the backend is picked by ``MUJOCO_GL``.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import mujoco
+import numpy as np
+
+RENDERERS = ("mujoco",)
+
+
+class Renderer(Protocol):
+    """Draws one camera of a MuJoCo world into an ``(height, width, 3)`` uint8 array."""
+
+    height: int
+    width: int
+
+    def render(self, data: mujoco.MjData, camera: int, out: np.ndarray) -> np.ndarray:
+        """Renders ``camera`` of the current state of ``data`` into ``out`` and returns it."""
+        ...
+
+    def close(self) -> None:
+        ...
+
+
+def make_renderer(name: str, model: mujoco.MjModel, height: int, width: int) -> Renderer:
+    """Creates the renderer backend ``name`` (one of :data:`RENDERERS`) for ``model``."""
+    if name == "mujoco":
+        from memory_bench.engine.render.gl import MujocoGLRenderer
+
+        return MujocoGLRenderer(model, height, width)
+    raise ValueError(f"unknown renderer {name!r}; choose one of {', '.join(map(repr, RENDERERS))}")

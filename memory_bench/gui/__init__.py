@@ -1,0 +1,1 @@
+"""The pygame player, ``python -m memory_bench.gui`` (not yet implemented)."""

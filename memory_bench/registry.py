@@ -1,0 +1,109 @@
+"""The env-id table: every registered id comes from here, generated, not written out.
+
+``MemoryMaze-{N}x{N}-{variant}v0`` for the four sizes and the sixteen variants of the
+original memory-maze package, with the same meaning:
+
+======================  =====================================================
+variant                 meaning
+======================  =====================================================
+(none)                  64x64 first-person image
+``Vis``                 good visibility: low walls, floating targets
+``HD``                  256x256 image
+``Top``                 256x256 image from above the maze
+``ExtraObs``            dict observation with the probe keys
+``Oracle``              shortest path and minimap drawn (privileged)
+``HiFreq``              40 Hz control instead of 4 Hz
+``6CL``                 targets' colours drawn from all six in every size
+======================  =====================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import gymnasium as gym
+
+from memory_bench.envs.memory_maze import SIZES
+
+ENTRY_POINT = "memory_bench.envs.memory_maze:MemoryMazeEnv"
+
+_HD = dict(camera_resolution=256)
+_TOP = dict(camera_resolution=256, top_camera=True)
+_VIS = dict(good_visibility=True)
+_EXTRA = dict(extra_obs=True)
+_ORACLE = dict(show_path=True)
+_HIFREQ = dict(control_freq=40.0)
+_6CL = dict(randomize_colors=True)
+
+#: Variant suffix -> keyword arguments, in the original's order.
+MEMORY_MAZE_VARIANTS: dict[str, dict[str, Any]] = {
+    "": {},
+    "Vis": _VIS,
+    "HD": _HD,
+    "Top": _TOP,
+    "ExtraObs": _EXTRA,
+    "ExtraObs-Vis": {**_EXTRA, **_VIS},
+    "ExtraObs-Top": {**_EXTRA, **_TOP},
+    "Oracle": _ORACLE,
+    "Oracle-Top": {**_ORACLE, **_TOP},
+    "Oracle-ExtraObs": {**_ORACLE, **_EXTRA},
+    "HiFreq": _HIFREQ,
+    "HiFreq-Vis": {**_HIFREQ, **_VIS},
+    "HiFreq-HD": {**_HIFREQ, **_HD},
+    "6CL": _6CL,
+    "6CL-Top": {**_6CL, **_TOP},
+    "6CL-ExtraObs": {**_6CL, **_EXTRA},
+}
+
+
+@dataclass(frozen=True)
+class EnvEntry:
+    """One registered id."""
+
+    id: str
+    family: str
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    max_episode_steps: int | None = None
+
+
+def _memory_maze_entries() -> list[EnvEntry]:
+    entries = []
+    for size, params in SIZES.items():
+        for variant, kwargs in MEMORY_MAZE_VARIANTS.items():
+            freq = kwargs.get("control_freq", 4.0)
+            suffix = f"-{variant}" if variant else ""
+            entries.append(
+                EnvEntry(
+                    id=f"MemoryMaze-{size}x{size}{suffix}-v0",
+                    family="MemoryMaze",
+                    kwargs={"size": size, **kwargs},
+                    max_episode_steps=int(round(params.time_limit * freq)),
+                )
+            )
+    return entries
+
+
+#: Every env id of the package, by id.
+ENVS: dict[str, EnvEntry] = {e.id: e for e in _memory_maze_entries()}
+
+
+def families() -> dict[str, list[str]]:
+    """Registered ids grouped by task family."""
+    out: dict[str, list[str]] = {}
+    for entry in ENVS.values():
+        out.setdefault(entry.family, []).append(entry.id)
+    return out
+
+
+def register_all() -> None:
+    """Registers every id of :data:`ENVS` with gymnasium (idempotent)."""
+    for entry in ENVS.values():
+        if entry.id in gym.registry:
+            continue
+        gym.register(
+            id=entry.id,
+            entry_point=ENTRY_POINT,
+            kwargs=dict(entry.kwargs),
+            max_episode_steps=entry.max_episode_steps,
+        )
