@@ -5,12 +5,11 @@ Importing the package registers every env id with gymnasium, so that
 module named before the colon).
 """
 
-import os
+from memory_bench._gl import configure_default
 
-# MuJoCo picks its OpenGL backend when its renderer is first imported. EGL runs
-# headless (with a GPU or with Mesa's software EGL); set MUJOCO_GL yourself to
-# choose osmesa or glfw.
-os.environ.setdefault("MUJOCO_GL", "egl")
+# MuJoCo picks its OpenGL backend when it is first imported. EGL runs headless (with
+# a GPU or with Mesa's software EGL); set MUJOCO_GL yourself to choose osmesa or glfw.
+configure_default()
 
 from memory_bench.registry import ENVS, families, register_all  # noqa: E402
 

@@ -16,8 +16,8 @@ arena, ``RollingBallWithHead`` walker with the original's extra joint damping, a
   on separate texturing planes.
 * one floor tile per inner cell, textured ``blue`` for corridors and
   ``blue_bright`` for rooms; an invisible collision plane under everything.
-* ``n_targets`` non-colliding spheres (radius 0.6) that register contacts: their
-  ``gap`` equals their diameter, so MuJoCo reports overlaps as inactive contacts.
+* ``n_targets`` non-colliding spheres (radius 0.6) that register contacts: MuJoCo
+  reports overlaps with them as inactive contacts (see :func:`touch_only_contact`).
 * the agent: a 20 kg head on x/y/z slide joints and a steering hinge, and a 0.2 m
   rolling ball under it, driven by a roll motor (gear 50) and a steer motor
   (gear 30); a first-person camera 0.3 m above the head, fovy 80.
@@ -102,6 +102,25 @@ def _decoded_textures() -> dict[str, tuple[int, int, bytes]]:
     return out
 
 
+def _mujoco_version() -> tuple[int, ...]:
+    return tuple(int(p) for p in mujoco.__version__.split(".")[:2] if p.isdigit())
+
+
+def touch_only_contact(radius: float) -> dict[str, float]:
+    """``margin`` and ``gap`` of a sphere that reports overlaps but never pushes.
+
+    The original (dm_control's ``TargetSphere``) sets ``gap`` to the diameter with
+    ``margin`` 0, which under MuJoCo's old contact semantics meant: detect at overlap,
+    apply force only past a full diameter of penetration, that is never. MuJoCo 3.9
+    redefined the two (detection at ``dist < margin + gap``, force at ``dist < margin``),
+    under which those same numbers make the target a solid obstacle that is touched
+    from 1.2 m away. The values returned here give the original behaviour on both.
+    """
+    if _mujoco_version() >= (3, 9):
+        return {"margin": -2 * radius, "gap": 2 * radius}
+    return {"margin": 0.0, "gap": 2 * radius}
+
+
 def _quat_about(axis: tuple[float, float, float], angle: float) -> list[float]:
     half = angle / 2
     return [float(np.cos(half)), *(float(np.sin(half)) * np.asarray(axis))]
@@ -174,7 +193,7 @@ def build_spec(cfg: SceneConfig) -> mujoco.MjSpec:
         body = world.add_body(name=f"target_{i}", mocap=True, pos=[0.0, 0.0, cfg.target_z])
         body.add_geom(
             name=f"target_{i}", type=mujoco.mjtGeom.mjGEOM_SPHERE, size=[cfg.target_radius, 0, 0],
-            gap=2 * cfg.target_radius, rgba=[*TARGET_COLORS[i], 1.0],
+            rgba=[*TARGET_COLORS[i], 1.0], **touch_only_contact(cfg.target_radius),
         )
     world.add_camera(
         name="top", pos=[0.0, 0.0, TOP_CAMERA_HEIGHT], fovy=top_camera_fovy(n),

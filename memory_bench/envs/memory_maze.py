@@ -188,17 +188,20 @@ class MemoryMazeEnv(gym.Env):
         image_space = spaces.Box(0, 255, self._image.shape, np.uint8)
         self.action_space = spaces.Discrete(len(ACTIONS))
         if extra_obs:
-            vec = lambda *shape: spaces.Box(-np.inf, np.inf, shape, np.float64)  # noqa: E731
+            # Positions lie in the maze, [0, N] cells; relative vectors are at most a diagonal long.
+            pos = lambda *shape: spaces.Box(0.0, float(size), shape, np.float64)  # noqa: E731
+            reach = float(size) * np.sqrt(2.0)
+            rel = lambda *shape: spaces.Box(-reach, reach, shape, np.float64)  # noqa: E731
             self.observation_space = spaces.Dict(
                 {
                     "image": image_space,
                     "target_color": spaces.Box(0.0, 1.0, (3,), np.float64),
-                    "agent_pos": vec(2),
-                    "agent_dir": vec(2),
-                    "targets_pos": vec(n_targets, 2),
-                    "targets_vec": vec(n_targets, 2),
-                    "target_pos": vec(2),
-                    "target_vec": vec(2),
+                    "agent_pos": pos(2),
+                    "agent_dir": spaces.Box(-1.0, 1.0, (2,), np.float64),
+                    "targets_pos": pos(n_targets, 2),
+                    "targets_vec": rel(n_targets, 2),
+                    "target_pos": pos(2),
+                    "target_vec": rel(2),
                     "maze_layout": spaces.Box(0, 2 if show_path else 1, (size, size), np.uint8),
                 }
             )

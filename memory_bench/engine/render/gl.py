@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
 import mujoco
 import numpy as np
 
-#: Values of ``MUJOCO_GL`` that select a working OpenGL backend.
-GL_BACKENDS = ("egl", "osmesa", "glfw")
+from memory_bench._gl import GL_BACKENDS, check_gl_backend
 
-
-def check_gl_backend() -> str:
-    """Returns the ``MUJOCO_GL`` backend in use, or raises if its value is not supported."""
-    backend = os.environ.get("MUJOCO_GL", "egl")
-    if backend.lower() not in GL_BACKENDS:
-        raise ValueError(
-            f"MUJOCO_GL={backend!r} is not supported by memory_bench's 'mujoco' renderer; "
-            f"set it to one of {', '.join(GL_BACKENDS)} (egl or osmesa run headless)"
-        )
-    return backend.lower()
+__all__ = ["GL_BACKENDS", "MujocoGLRenderer", "check_gl_backend"]
 
 
 class MujocoGLRenderer:

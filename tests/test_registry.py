@@ -1,0 +1,65 @@
+"""Every registered id: present, generated from the table, and valid per gymnasium's checker."""
+
+import warnings
+
+import gymnasium as gym
+import numpy as np
+import pytest
+from gymnasium.utils.env_checker import check_env
+
+import memory_bench
+from memory_bench.registry import ENVS, MEMORY_MAZE_VARIANTS
+
+SIZES = ("9x9", "11x11", "13x13", "15x15")
+ORIGINAL_VARIANTS = (
+    "", "-Vis", "-HD", "-Top", "-ExtraObs", "-ExtraObs-Vis", "-ExtraObs-Top", "-Oracle", "-Oracle-Top",
+    "-Oracle-ExtraObs", "-HiFreq", "-HiFreq-Vis", "-HiFreq-HD", "-6CL", "-6CL-Top", "-6CL-ExtraObs",
+)
+
+
+def test_every_original_id_is_registered():
+    expected = {f"MemoryMaze-{s}{v}-v0" for s in SIZES for v in ORIGINAL_VARIANTS}
+    assert expected == set(ENVS)
+    assert len(MEMORY_MAZE_VARIANTS) == 16
+    for env_id in expected:
+        assert f"memory_bench:{env_id}".split(":")[1] in gym.registry
+
+
+@pytest.mark.parametrize("env_id", sorted(ENVS))
+def test_check_env(env_id):
+    """gymnasium's own checker on every id (episodes shortened by max_episode_steps)."""
+    env = gym.make(f"memory_bench:{env_id}", render_mode="rgb_array", max_episode_steps=20)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        check_env(env.unwrapped)
+    messages = [str(w.message) for w in caught if "memory_bench" in str(w.filename) or "env_checker" in str(w.filename)]
+    assert not messages, messages
+    # The variant keywords reach the env and mean what the original meant.
+    base = env.unwrapped
+    kwargs = ENVS[env_id].kwargs
+    obs_space = base.observation_space
+    image_space = obs_space["image"] if isinstance(obs_space, gym.spaces.Dict) else obs_space
+    assert image_space.shape == ((256, 256, 3) if kwargs.get("camera_resolution") == 256 else (64, 64, 3))
+    assert isinstance(obs_space, gym.spaces.Dict) == bool(kwargs.get("extra_obs"))
+    assert base.n_substeps == (5 if "HiFreq" in env_id else 50)
+    assert ENVS[env_id].max_episode_steps == base.max_steps == gym.spec(env_id).max_episode_steps
+    env.close()
+
+
+def test_unknown_id_names_the_id():
+    with pytest.raises(gym.error.Error, match="MemoryMaze-10x10"):
+        gym.make("memory_bench:MemoryMaze-10x10-v0")
+
+
+def test_version():
+    assert isinstance(memory_bench.__version__, str) and memory_bench.__version__.count(".") == 2
+
+
+@pytest.mark.parametrize("env_id", ["MemoryMaze-9x9-v0", "MemoryMaze-9x9-ExtraObs-v0"])
+def test_spaces_sample_and_contain(env_id):
+    env = gym.make(f"memory_bench:{env_id}")
+    obs, _ = env.reset(seed=0)
+    assert env.observation_space.contains(obs)
+    assert env.action_space == gym.spaces.Discrete(6)
+    env.close()
+    assert np.all(np.asarray(env.observation_space.sample()["image"] if isinstance(obs, dict) else env.observation_space.sample()) >= 0)
