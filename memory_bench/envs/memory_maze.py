@@ -174,6 +174,7 @@ class MemoryMazeEnv(gym.Env):
                 ears=top_camera,
             )
         )
+        self.renderer_name = renderer
         self._renderer = make_renderer(renderer, self._world.model, camera_resolution, camera_resolution)
         self._camera = self._world.top_camera if top_camera else self._world.egocentric_camera
         self._image = np.zeros((camera_resolution, camera_resolution, 3), dtype=np.uint8)
