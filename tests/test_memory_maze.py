@@ -430,7 +430,7 @@ def test_numpy_integer_actions_are_accepted():
         (dict(camera_resolution=8), r"camera_resolution=8 must be an int in \[16, 1024\]"),
         (dict(control_freq=3.0), r"control_freq=3.0 must divide"),
         (dict(n_targets=7), r"n_targets=7 must be between 1 and 6"),
-        (dict(renderer="vulkan"), r"unknown renderer 'vulkan'; choose one of 'mujoco'"),
+        (dict(renderer="vulkan"), r"unknown renderer 'vulkan'; choose one of 'cpu', 'mujoco'"),
         (dict(render_mode="ansi"), r"unknown render_mode 'ansi'"),
         (dict(max_steps=0), r"max_steps=0 must be a positive int"),
     ],
@@ -451,7 +451,8 @@ def test_unknown_reset_option():
 def test_bad_mujoco_gl_value(monkeypatch):
     monkeypatch.setenv("MUJOCO_GL", "directx")
     with pytest.raises(ValueError, match=r"MUJOCO_GL='directx' is not supported; set it to one of egl, osmesa, glfw"):
-        MemoryMazeEnv(9, camera_resolution=16)
+        MemoryMazeEnv(9, camera_resolution=16, renderer="mujoco")
+    MemoryMazeEnv(9, camera_resolution=16).close()  # the default cpu renderer needs no OpenGL
 
 
 def test_bad_mujoco_gl_value_in_a_fresh_process():

@@ -43,6 +43,12 @@ TEXTURE_STYLE = "style_01"
 FLOOR_CORRIDOR_TEXTURE = "blue"
 FLOOR_ROOM_TEXTURE = "blue_bright"
 HIDDEN_GROUP = 5  # geom group that no renderer shows
+# Contact bits: walls and ground collide with the agent's ball (bit 0); targets only
+# register touches with the agent (bit 1). The head's cylinders sit inside the ball's
+# horizontal reach, so they can touch targets but never a wall or the ground, and
+# MuJoCo need not test them against the maze.
+SOLID_BIT = 1
+TOUCH_BIT = 2
 COLLIDER_GROUP = 3  # invisible collision-only geoms, as in dm_control
 
 #: Target colours of the original, in its order (red, green, blue, purple, yellow, salmon).
@@ -193,7 +199,7 @@ def build_spec(cfg: SceneConfig) -> mujoco.MjSpec:
         body = world.add_body(name=f"target_{i}", mocap=True, pos=[0.0, 0.0, cfg.target_z])
         body.add_geom(
             name=f"target_{i}", type=mujoco.mjtGeom.mjGEOM_SPHERE, size=[cfg.target_radius, 0, 0],
-            rgba=[*TARGET_COLORS[i], 1.0], **touch_only_contact(cfg.target_radius),
+            rgba=[*TARGET_COLORS[i], 1.0], contype=TOUCH_BIT, conaffinity=0, **touch_only_contact(cfg.target_radius),
         )
     world.add_camera(
         name="top", pos=[0.0, 0.0, TOP_CAMERA_HEIGHT], fovy=top_camera_fovy(n),
@@ -204,7 +210,7 @@ def build_spec(cfg: SceneConfig) -> mujoco.MjSpec:
 
 def _add_agent(spec: mujoco.MjSpec, cfg: SceneConfig) -> None:
     """The original's rolling ball with a head (dm_control's ``RollingBallWithHead``)."""
-    walker_geom = dict(condim=4, friction=[0.5, 0.02, 0.02])
+    walker_geom = dict(condim=4, friction=[0.5, 0.02, 0.02], contype=0, conaffinity=TOUCH_BIT)
     root = spec.worldbody.add_body(name="agent_root")
     for name, axis in (("root_x", [1, 0, 0]), ("root_y", [0, 1, 0]), ("root_z", [0, 0, 1])):
         root.add_joint(name=name, type=mujoco.mjtJoint.mjJNT_SLIDE, axis=axis)
@@ -236,7 +242,10 @@ def _add_agent(spec: mujoco.MjSpec, cfg: SceneConfig) -> None:
     cam_body.add_camera(name="egocentric", fovy=80.0)
     torso = head.add_body(name="torso", pos=[0.0, 0.0, -0.4])
     torso.add_joint(name="roll", type=mujoco.mjtJoint.mjJNT_HINGE, axis=[-1, 0, 0], damping=5.0)
-    torso.add_geom(name="shell", type=mujoco.mjtGeom.mjGEOM_SPHERE, size=[0.2, 0, 0], mass=1.0, material="agent_shell", **walker_geom)
+    torso.add_geom(
+        name="shell", type=mujoco.mjtGeom.mjGEOM_SPHERE, size=[0.2, 0, 0], mass=1.0, material="agent_shell",
+        **dict(walker_geom, contype=SOLID_BIT, conaffinity=SOLID_BIT | TOUCH_BIT),
+    )
 
     limited = mujoco.mjtLimited.mjLIMITED_TRUE
     spec.add_actuator(

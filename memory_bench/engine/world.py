@@ -58,6 +58,15 @@ class MazeWorld:
         jnt = {name: m.jnt_qposadr[mujoco.mj_name2id(m, mujoco.mjtObj.mjOBJ_JOINT, name)] for name in ("root_x", "root_y", "root_z", "steer")}
         self._qpos_x, self._qpos_y, self._qpos_steer = jnt["root_x"], jnt["root_y"], jnt["steer"]
         self._visible_group = int(m.geom_group[self.wall_geoms[0, 0]])
+        # How close to a target the head must come for any agent geom to touch it.
+        mujoco.mj_forward(m, self.data)
+        head_xy = self.data.xpos[self.head_body, :2]
+        reach = max(
+            float(np.linalg.norm(self.data.geom_xpos[g, :2] - head_xy) + m.geom_rbound[g])
+            for g in range(self._agent_lo, self._agent_hi)
+        )
+        self._touch_distance = reach + float(m.geom_rbound[self.target_geoms].max())
+        self._root_dofs = np.array([m.jnt_dofadr[mujoco.mj_name2id(m, mujoco.mjtObj.mjOBJ_JOINT, n)] for n in ("root_x", "root_y")])
         self.layout: MazeLayout | None = None
 
     # ------------------------------------------------------------------ layout
@@ -104,9 +113,17 @@ class MazeWorld:
     # ------------------------------------------------------------------ dynamics
     def step(self, ctrl: np.ndarray, n_substeps: int, touched: np.ndarray) -> None:
         """Runs ``n_substeps`` physics steps with ``ctrl`` and ORs into ``touched``
-        (bool, one per target) every target in contact with the agent after any substep."""
+        (bool, one per target) every target in contact with the agent after any substep.
+
+        When no target is within reach of where the agent can get in this control step,
+        all substeps run in one ``mj_step`` call in C; otherwise one at a time, with the
+        contacts checked after each, so that no touch between control steps is missed.
+        """
         m, d = self.model, self.data
         d.ctrl[:] = ctrl
+        if not self._target_within_reach(n_substeps):
+            mujoco.mj_step(m, d, n_substeps)
+            return
         lo, hi = self._target_lo, self._target_hi
         alo, ahi = self._agent_lo, self._agent_hi
         for _ in range(n_substeps):
@@ -118,6 +135,17 @@ class MazeWorld:
                 pairs = is_target & is_agent[:, ::-1]
                 if pairs.any():
                     touched[geom[pairs] - lo] = True
+
+    #: Top speed of the agent is 2 m/s (0.25 cells per 0.25 s step); the bound leaves room.
+    MAX_SPEED = 3.0
+
+    def _target_within_reach(self, n_substeps: int) -> bool:
+        d = self.data
+        speed = float(np.hypot(*d.qvel[self._root_dofs]))
+        travel = max(speed, self.MAX_SPEED) * n_substeps * self.model.opt.timestep * 1.5
+        gap = self._target_xy - d.xpos[self.head_body, :2]
+        nearest = float(np.sqrt((gap * gap).sum(axis=1).min()))
+        return nearest <= self._touch_distance + travel
 
     # ------------------------------------------------------------------ state in grid units
     def agent_pos(self) -> np.ndarray:

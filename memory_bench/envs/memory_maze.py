@@ -10,7 +10,7 @@ import numpy as np
 from gymnasium import spaces
 
 from memory_bench.engine import layout as layout_lib
-from memory_bench.engine.render import RENDERERS, make_renderer
+from memory_bench.engine.render import DEFAULT_RENDERER, RENDERERS, make_renderer
 from memory_bench.engine.scene import CELL_SIZE, PHYSICS_TIMESTEP, TARGET_COLORS, SceneConfig, wall_texture_names
 from memory_bench.engine.world import MazeWorld
 from memory_bench.envs import oracle
@@ -103,11 +103,15 @@ class MemoryMazeEnv(gym.Env):
     * ``control_freq``: control steps per second, 4.0 by default (``-HiFreq`` is 40).
     * ``randomize_colors``: draw the targets' colours from all six every episode (``-6CL``).
     * ``n_targets``, ``max_steps``: override the size's target count and episode length.
-    * ``renderer``: ``"mujoco"`` (MuJoCo's OpenGL, backend from ``MUJOCO_GL``).
+    * ``renderer``: ``"cpu"`` (default: the numba ray caster, identical pixels on every
+      machine) or ``"mujoco"`` (MuJoCo's OpenGL, backend from ``MUJOCO_GL``).
+    * ``render_threads``: let the cpu renderer spread a frame over numba's threads (for a
+      single env; leave off when several envs share the cores).
     * ``render_mode``: ``"rgb_array"`` or ``"human"`` (a pygame window; needs the ``gui`` extra).
 
     ## Version History
-    * v0: the original's rules, ids and observations (memory-maze 1.0.3), on MuJoCo >= 3.3.
+    * v0: the original's rules, ids and observations (memory-maze 1.0.3), on MuJoCo >= 3.3;
+      images from the cpu ray caster by default.
     """
 
     metadata = {"render_modes": ["rgb_array", "human"], "render_fps": int(DEFAULT_CONTROL_FREQ)}
@@ -125,7 +129,8 @@ class MemoryMazeEnv(gym.Env):
         randomize_colors: bool = False,
         n_targets: int | None = None,
         max_steps: int | None = None,
-        renderer: str = "mujoco",
+        renderer: str = DEFAULT_RENDERER,
+        render_threads: bool = False,
         render_mode: str | None = None,
     ):
         if size not in SIZES:
@@ -175,7 +180,9 @@ class MemoryMazeEnv(gym.Env):
             )
         )
         self.renderer_name = renderer
-        self._renderer = make_renderer(renderer, self._world.model, camera_resolution, camera_resolution)
+        self._renderer = make_renderer(
+            renderer, self._world.model, camera_resolution, camera_resolution, parallel=render_threads
+        )
         self._camera = self._world.top_camera if top_camera else self._world.egocentric_camera
         self._image = np.zeros((camera_resolution, camera_resolution, 3), dtype=np.uint8)
         self._border = int(2 * np.sqrt(camera_resolution // 64)) or 1

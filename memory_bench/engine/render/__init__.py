@@ -3,6 +3,8 @@
 Every backend implements :class:`Renderer` and is created through :func:`make_renderer`,
 so the environments never depend on one backend:
 
+* ``"cpu"`` (the default): a numba ray caster that reads the scene from the model;
+  no OpenGL, and the same pixels on every machine.
 * ``"mujoco"``: MuJoCo's own OpenGL renderer (``mujoco.Renderer``), headless through
   EGL or OSMesa, or GLFW with a display; the backend is picked by ``MUJOCO_GL``.
 """
@@ -14,7 +16,8 @@ from typing import Protocol
 import mujoco
 import numpy as np
 
-RENDERERS = ("mujoco",)
+RENDERERS = ("cpu", "mujoco")
+DEFAULT_RENDERER = "cpu"
 
 
 class Renderer(Protocol):
@@ -31,8 +34,12 @@ class Renderer(Protocol):
         ...
 
 
-def make_renderer(name: str, model: mujoco.MjModel, height: int, width: int) -> Renderer:
+def make_renderer(name: str, model: mujoco.MjModel, height: int, width: int, parallel: bool = False) -> Renderer:
     """Creates the renderer backend ``name`` (one of :data:`RENDERERS`) for ``model``."""
+    if name == "cpu":
+        from memory_bench.engine.render.cpu import CpuRenderer
+
+        return CpuRenderer(model, height, width, parallel=parallel)
     if name == "mujoco":
         from memory_bench.engine.render.gl import MujocoGLRenderer
 

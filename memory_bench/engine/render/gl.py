@@ -10,6 +10,18 @@ from memory_bench._gl import GL_BACKENDS, check_gl_backend
 __all__ = ["GL_BACKENDS", "MujocoGLRenderer", "check_gl_backend"]
 
 
+def _backend_mujoco_loaded() -> str | None:
+    """The MUJOCO_GL value mujoco read when it was imported (None if unknown)."""
+    try:
+        from mujoco.rendering.classic import gl_context
+    except ImportError:  # pragma: no cover - other mujoco layouts
+        return None
+    value = getattr(gl_context, "_MUJOCO_GL", None)
+    if value is None:
+        return None
+    return value or ("glfw" if "glfw" in GL_BACKENDS else None)
+
+
 class MujocoGLRenderer:
     """Offscreen rendering with ``mujoco.Renderer`` (EGL, OSMesa or GLFW per ``MUJOCO_GL``).
 
@@ -18,7 +30,14 @@ class MujocoGLRenderer:
     """
 
     def __init__(self, model: mujoco.MjModel, height: int, width: int):
-        check_gl_backend()
+        backend = check_gl_backend()
+        chosen = _backend_mujoco_loaded()
+        if chosen is not None and chosen != backend:
+            raise RuntimeError(
+                f"mujoco was imported with MUJOCO_GL={chosen or '(unset)'} before memory_bench set "
+                f"MUJOCO_GL={backend}; MuJoCo keeps its first choice. Set MUJOCO_GL before importing "
+                f"mujoco (or import memory_bench first), or use renderer='cpu'"
+            )
         self.height, self.width = height, width
         self._renderer = mujoco.Renderer(model, height, width)
 

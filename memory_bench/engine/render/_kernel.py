@@ -1,0 +1,569 @@
+"""The numba kernel of the CPU ray caster (see :mod:`memory_bench.engine.render.cpu`).
+
+One ray per pixel through a pinhole camera. Static geoms (axis-aligned boxes and
+horizontal planes welded to the world) are found by a 2D grid walk (DDA) over a
+lattice that buckets them; moving geoms (spheres, cylinders, sphere sites) are
+tested one by one. Surfaces are shaded like MuJoCo's OpenGL renderer with only its
+headlight: ``colour * (ambient + diffuse * max(0, n . -forward))``; textures are
+sampled trilinearly from box-filtered mip maps with the level of detail that the
+screen-space derivatives of the texture coordinates give, as OpenGL does. The sky
+is an unlit lookup of the skybox cube texture.
+
+Encodings shared with the Python side:
+
+* static geom kinds: 0 box, 1 plane (horizontal, facing +z)
+* dynamic kinds: 0 sphere, 1 cylinder (along its local z)
+* ``seg``: the geom id a pixel shows, ``SITE_BASE + site id`` for a site, -1 for sky
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba as nb
+import numpy as np
+
+SITE_BASE = 1_000_000
+TRILINEAR = False
+_BIG = 1e30
+
+
+@nb.njit(cache=True, inline="always", error_model="numpy")
+def _frac(x):
+    return x - math.floor(x)
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _bilinear(texels, off, w, h, u, v, out):
+    """Bilinear sample at texture coords (u, v) in [0, 1) (wrapping), row 0 = v 0."""
+    x = u * w - 0.5
+    y = v * h - 0.5
+    x0 = math.floor(x)
+    y0 = math.floor(y)
+    fx = x - x0
+    fy = y - y0
+    ix0 = int(x0) % w
+    iy0 = int(y0) % h
+    ix1 = (ix0 + 1) % w
+    iy1 = (iy0 + 1) % h
+    for c in range(3):
+        a = float(texels[off + (iy0 * w + ix0) * 3 + c])
+        b = float(texels[off + (iy0 * w + ix1) * 3 + c])
+        cc = float(texels[off + (iy1 * w + ix0) * 3 + c])
+        d = float(texels[off + (iy1 * w + ix1) * 3 + c])
+        top = a + (b - a) * fx
+        bot = cc + (d - cc) * fx
+        out[c] = top + (bot - top) * fy
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _sample(texels, mip_off, mip_w, mip_h, mip_first, mip_count, tex, u, v, rho, out, tmp):
+    """Trilinear sample of texture ``tex``; ``rho`` is the texel footprint of a pixel at level 0."""
+    first = mip_first[tex]
+    n = mip_count[tex]
+    lod = math.log2(rho) if rho > 1.0 else 0.0
+    if lod >= n - 1:
+        lod = n - 1.0
+    lo = int(lod)
+    t = lod - lo
+    k = first + lo
+    if TRILINEAR:
+        _bilinear(texels, mip_off[k], mip_w[k], mip_h[k], u, v, out)
+        if t > 0.0 and lo + 1 < n:
+            _bilinear(texels, mip_off[k + 1], mip_w[k + 1], mip_h[k + 1], u, v, tmp)
+            for c in range(3):
+                out[c] = out[c] + (tmp[c] - out[c]) * t
+    else:
+        if t > 0.5 and lo + 1 < n:
+            k += 1
+        _bilinear(texels, mip_off[k], mip_w[k], mip_h[k], u, v, out)
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _sky(texels, mip_off, mip_w, mip_h, mip_first, sky_tex, dx, dy, dz, out):
+    """Skybox: MuJoCo's cube faces stacked (+x, -x, up, down, +y, -y), unlit."""
+    k = mip_first[sky_tex]
+    w = mip_w[k]
+    face_h = mip_h[k] // 6
+    ax, ay, az = abs(dx), abs(dy), abs(dz)
+    if az >= ax and az >= ay:  # world up and down are MuJoCo's third and fourth faces
+        face = 2 if dz > 0 else 3
+        s = dx / az
+        t = (-dy if dz > 0 else dy) / az
+    elif ax >= ay:
+        face = 0 if dx > 0 else 1
+        s = (-dy if dx > 0 else dy) / ax
+        t = -dz / ax
+    else:
+        face = 4 if dy > 0 else 5
+        s = (dx if dy > 0 else -dx) / ay
+        t = -dz / ay
+    col = min(w - 1, max(0, int((s + 1.0) * 0.5 * w)))
+    row = min(face_h - 1, max(0, int((t + 1.0) * 0.5 * face_h)))
+    base = mip_off[k] + ((face * face_h + row) * w + col) * 3
+    for c in range(3):
+        out[c] = float(texels[base + c])
+
+
+@nb.njit(cache=True, inline="always", error_model="numpy")
+def _ray_box(ox, oy, oz, ix, iy, iz, lo0, lo1, lo2, hi0, hi1, hi2, tmax):
+    """Slab test with the inverse ray direction; returns (t, axis, sign) of the entry
+    face, or t < 0 on a miss (or when the ray starts inside)."""
+    t0 = -_BIG
+    t1 = tmax
+    axis = -1
+    sign = 0.0
+    ta = (lo0 - ox) * ix
+    tb = (hi0 - ox) * ix
+    if ta <= tb:
+        if ta > t0:
+            t0, axis, sign = ta, 0, -1.0
+        t1 = min(t1, tb)
+    else:
+        if tb > t0:
+            t0, axis, sign = tb, 0, 1.0
+        t1 = min(t1, ta)
+    ta = (lo1 - oy) * iy
+    tb = (hi1 - oy) * iy
+    if ta <= tb:
+        if ta > t0:
+            t0, axis, sign = ta, 1, -1.0
+        t1 = min(t1, tb)
+    else:
+        if tb > t0:
+            t0, axis, sign = tb, 1, 1.0
+        t1 = min(t1, ta)
+    ta = (lo2 - oz) * iz
+    tb = (hi2 - oz) * iz
+    if ta <= tb:
+        if ta > t0:
+            t0, axis, sign = ta, 2, -1.0
+        t1 = min(t1, tb)
+    else:
+        if tb > t0:
+            t0, axis, sign = tb, 2, 1.0
+        t1 = min(t1, ta)
+    if t0 > t1 or t0 < 0.0:
+        return -1.0, -1, 0.0
+    return t0, axis, sign
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _ray_dynamic(ox, oy, oz, dx, dy, dz, kind, d_pos, d_rot, d_size, g, tmax):
+    """Ray against one moving primitive; returns (t, nx, ny, nz) with t < 0 on a miss."""
+    cx = ox - d_pos[g, 0]
+    cy = oy - d_pos[g, 1]
+    cz = oz - d_pos[g, 2]
+    # bounding-sphere cull
+    r = d_size[g, 0] if kind == 0 else math.sqrt(d_size[g, 0] * d_size[g, 0] + d_size[g, 1] * d_size[g, 1])
+    b = cx * dx + cy * dy + cz * dz
+    c = cx * cx + cy * cy + cz * cz - r * r
+    disc = b * b - c
+    if disc < 0.0:
+        return -1.0, 0.0, 0.0, 0.0
+    sq = math.sqrt(disc)
+    if -b + sq < 0.0 or -b - sq > tmax:
+        return -1.0, 0.0, 0.0, 0.0
+    if kind == 0:
+        t = -b - sq
+        if t < 0.0:
+            t = -b + sq
+        px = cx + t * dx
+        py = cy + t * dy
+        pz = cz + t * dz
+        return t, px / r, py / r, pz / r
+    # cylinder in its frame: columns of rot are the local axes
+    lox = cx * d_rot[g, 0, 0] + cy * d_rot[g, 1, 0] + cz * d_rot[g, 2, 0]
+    loy = cx * d_rot[g, 0, 1] + cy * d_rot[g, 1, 1] + cz * d_rot[g, 2, 1]
+    loz = cx * d_rot[g, 0, 2] + cy * d_rot[g, 1, 2] + cz * d_rot[g, 2, 2]
+    ldx = dx * d_rot[g, 0, 0] + dy * d_rot[g, 1, 0] + dz * d_rot[g, 2, 0]
+    ldy = dx * d_rot[g, 0, 1] + dy * d_rot[g, 1, 1] + dz * d_rot[g, 2, 1]
+    ldz = dx * d_rot[g, 0, 2] + dy * d_rot[g, 1, 2] + dz * d_rot[g, 2, 2]
+    rad = d_size[g, 0]
+    half = d_size[g, 1]
+    best = _BIG
+    nlx = 0.0
+    nly = 0.0
+    nlz = 0.0
+    a = ldx * ldx + ldy * ldy
+    if a > 1e-12:
+        bb = lox * ldx + loy * ldy
+        cc = lox * lox + loy * loy - rad * rad
+        dd = bb * bb - a * cc
+        if dd >= 0.0:
+            t = (-bb - math.sqrt(dd)) / a
+            if t > 0.0 and abs(loz + t * ldz) <= half:
+                best = t
+                nlx = (lox + t * ldx) / rad
+                nly = (loy + t * ldy) / rad
+                nlz = 0.0
+    if abs(ldz) > 1e-12:
+        for s in (-1.0, 1.0):
+            t = (s * half - loz) / ldz
+            if 0.0 < t < best:
+                px = lox + t * ldx
+                py = loy + t * ldy
+                if px * px + py * py <= rad * rad:
+                    best = t
+                    nlx = 0.0
+                    nly = 0.0
+                    nlz = s
+    if best >= _BIG:
+        return -1.0, 0.0, 0.0, 0.0
+    nx = d_rot[g, 0, 0] * nlx + d_rot[g, 0, 1] * nly + d_rot[g, 0, 2] * nlz
+    ny = d_rot[g, 1, 0] * nlx + d_rot[g, 1, 1] * nly + d_rot[g, 1, 2] * nlz
+    nz = d_rot[g, 2, 0] * nlx + d_rot[g, 2, 1] * nly + d_rot[g, 2, 2] * nlz
+    return best, nx, ny, nz
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _screen_rects(cam_pos, cam_mat, tan_half_fovy, h, w, d_kind, d_pos, d_size):
+    """Pixel rectangles (row0, row1, col0, col1) that can show each moving geom: the
+    projection of its bounding sphere's bounding cube; empty behind the camera or
+    outside the view cone, the whole image when the cube straddles the camera plane."""
+    n = d_kind.shape[0]
+    rects = np.empty((n, 4), dtype=np.int64)
+    aspect = w / h
+    cos_view = 1.0 / math.sqrt(1.0 + tan_half_fovy * tan_half_fovy * (1.0 + aspect * aspect))
+    view_half = math.acos(cos_view)  # half-angle of the cone around the image's corners
+    for g in range(n):
+        r = d_size[g, 0] if d_kind[g] == 0 else math.sqrt(d_size[g, 0] ** 2 + d_size[g, 1] ** 2)
+        rx = d_pos[g, 0] - cam_pos[0]
+        ry = d_pos[g, 1] - cam_pos[1]
+        rz = d_pos[g, 2] - cam_pos[2]
+        vx = rx * cam_mat[0, 0] + ry * cam_mat[1, 0] + rz * cam_mat[2, 0]
+        vy = rx * cam_mat[0, 1] + ry * cam_mat[1, 1] + rz * cam_mat[2, 1]
+        vz = rx * cam_mat[0, 2] + ry * cam_mat[1, 2] + rz * cam_mat[2, 2]
+        dist = math.sqrt(vx * vx + vy * vy + vz * vz)
+        rects[g, 0] = 1
+        rects[g, 1] = 0
+        rects[g, 2] = 1
+        rects[g, 3] = 0
+        if dist <= r:  # the camera is inside it
+            rects[g, 0] = 0
+            rects[g, 1] = h - 1
+            rects[g, 2] = 0
+            rects[g, 3] = w - 1
+            continue
+        angle = math.acos(max(-1.0, min(1.0, -vz / dist)))
+        if angle - math.asin(r / dist) > view_half:
+            continue
+        if vz + r >= -1e-6:  # straddles the camera plane
+            rects[g, 0] = 0
+            rects[g, 1] = h - 1
+            rects[g, 2] = 0
+            rects[g, 3] = w - 1
+            continue
+        i0 = 1e30
+        i1 = -1e30
+        j0 = 1e30
+        j1 = -1e30
+        for cx in (-1.0, 1.0):
+            for cy in (-1.0, 1.0):
+                for cz in (-1.0, 1.0):
+                    px = (vx + cx * r) / (-(vz + cz * r)) / (tan_half_fovy * aspect)
+                    py = (vy + cy * r) / (-(vz + cz * r)) / tan_half_fovy
+                    jj = (px + 1.0) * 0.5 * w - 0.5
+                    ii = (1.0 - py) * 0.5 * h - 0.5
+                    i0 = min(i0, ii)
+                    i1 = max(i1, ii)
+                    j0 = min(j0, jj)
+                    j1 = max(j1, jj)
+        rects[g, 0] = max(0, int(math.floor(i0)) - 1)
+        rects[g, 1] = min(h - 1, int(math.ceil(i1)) + 1)
+        rects[g, 2] = max(0, int(math.floor(j0)) - 1)
+        rects[g, 3] = min(w - 1, int(math.ceil(j1)) + 1)
+    return rects
+
+
+@nb.njit(cache=True, inline="always", error_model="numpy")
+def _static_uv(kind, axis, sign, lo0, lo1, lo2, hi0, hi1, hi2, px, py, pz):
+    """Texture coords (before repeat) of a point on a static box face or plane, with
+    their gradients in world space: (u, v, dudx, dudy, dudz, dvdx, dvdy, dvdz).
+
+    MuJoCo's mapping: on horizontal faces u grows along +x and v along -y; on a
+    vertical face u grows to the right as seen from outside and v downwards."""
+    ex = hi0 - lo0
+    ey = hi1 - lo1
+    if kind == 1 or axis == 2:
+        return (px - lo0) / ex, (hi1 - py) / ey, 1.0 / ex, 0.0, 0.0, 0.0, -1.0 / ey, 0.0
+    ez = hi2 - lo2
+    v = (hi2 - pz) / ez
+    if axis == 0:
+        if sign > 0:
+            return (py - lo1) / ey, v, 0.0, 1.0 / ey, 0.0, 0.0, 0.0, -1.0 / ez
+        return (hi1 - py) / ey, v, 0.0, -1.0 / ey, 0.0, 0.0, 0.0, -1.0 / ez
+    if sign > 0:
+        return (hi0 - px) / ex, v, -1.0 / ex, 0.0, 0.0, 0.0, 0.0, -1.0 / ez
+    return (px - lo0) / ex, v, 1.0 / ex, 0.0, 0.0, 0.0, 0.0, -1.0 / ez
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _render_row(
+    i, rects, col, tmp,
+    out, seg,
+    cam_pos, cam_mat, tan_half_fovy,
+    ambient, diffuse,
+    grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_solid, cell_floor,
+    s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, s_rep, z_top,
+    d_kind, d_pos, d_rot, d_size, d_id, d_rgba,
+    texels, mip_off, mip_w, mip_h, mip_first, mip_count, sky_tex,
+):
+    """Renders image row ``i``."""
+    h, w = out.shape[0], out.shape[1]
+    aspect = w / h
+    fx = cam_mat[:, 0]
+    fy = cam_mat[:, 1]
+    fz = cam_mat[:, 2]
+    ox, oy, oz = cam_pos[0], cam_pos[1], cam_pos[2]
+    # headlight: directional, along the camera's view direction (-z); (lx, ly, lz)
+    # points from a surface towards the light
+    lx, ly, lz = fz[0], fz[1], fz[2]
+    pix = 2.0 * tan_half_fovy / h  # pixel size on the image plane at unit distance
+    nx_cells = grid_shape[0]
+    ny_cells = grid_shape[1]
+    gx0 = grid_origin[0]
+    gy0 = grid_origin[1]
+    cw = grid_cell[0]
+    ch = grid_cell[1]
+    inv_cw = 1.0 / cw
+    inv_ch = 1.0 / ch
+    gx1 = gx0 + nx_cells * cw
+    gy1 = gy0 + ny_cells * ch
+    sy = (1.0 - 2.0 * (i + 0.5) / h) * tan_half_fovy
+    for j in range(w):
+        sx = (2.0 * (j + 0.5) / w - 1.0) * tan_half_fovy * aspect
+        rx = fx[0] * sx + fy[0] * sy - fz[0]
+        ry = fx[1] * sx + fy[1] * sy - fz[1]
+        rz = fx[2] * sx + fy[2] * sy - fz[2]
+        norm = math.sqrt(rx * rx + ry * ry + rz * rz)
+        inv_norm = 1.0 / norm
+        dx = rx * inv_norm
+        dy = ry * inv_norm
+        dz = rz * inv_norm
+        # inverse direction for slab tests (a huge finite value instead of inf)
+        idx = 1.0 / dx if abs(dx) > 1e-12 else (1e12 if dx >= 0 else -1e12)
+        idy = 1.0 / dy if abs(dy) > 1e-12 else (1e12 if dy >= 0 else -1e12)
+        idz = 1.0 / dz if abs(dz) > 1e-12 else (1e12 if dz >= 0 else -1e12)
+        best = _BIG
+        hit_static = -1
+        hit_axis = -1
+        hit_sign = 0.0
+        # ---- static geoms: walk the grid cells the ray crosses, from where it
+        # enters the grid's xy bounds
+        ta = (gx0 - ox) * idx
+        tb = (gx1 - ox) * idx
+        t_lo = max(0.0, min(ta, tb))
+        t_hi = max(ta, tb)
+        ta = (gy0 - oy) * idy
+        tb = (gy1 - oy) * idy
+        t_lo = max(t_lo, min(ta, tb))
+        t_hi = min(t_hi, max(ta, tb))
+        # above every static geom and going up: nothing static to hit
+        if not (dz >= 0.0 and oz > z_top) and t_lo < t_hi:
+            px = ox + dx * (t_lo + 1e-9)
+            py = oy + dy * (t_lo + 1e-9)
+            cx = min(nx_cells - 1, max(0, int((px - gx0) * inv_cw)))
+            cy = min(ny_cells - 1, max(0, int((py - gy0) * inv_ch)))
+            step_x = 1 if dx > 0 else -1
+            step_y = 1 if dy > 0 else -1
+            tmx = (gx0 + (cx + (1 if dx > 0 else 0)) * cw - ox) * idx
+            tdx = cw * abs(idx)
+            tmy = (gy0 + (cy + (1 if dy > 0 else 0)) * ch - oy) * idy
+            tdy = ch * abs(idy)
+            t_cell = t_lo
+            last_axis = -1
+            while True:
+                t_exit = min(tmx, tmy, t_hi)
+                c = cy * nx_cells + cx
+                g = cell_solid[c]
+                if g >= 0 and last_axis >= 0:
+                    # a box filling the cell: entered through the side face we
+                    # crossed, or from above through its top face
+                    z_in = oz + t_cell * dz
+                    if s_lo[g, 2] <= z_in <= s_hi[g, 2]:
+                        best = t_cell
+                        hit_static = g
+                        hit_axis = last_axis
+                        hit_sign = -float(step_x) if last_axis == 0 else -float(step_y)
+                    elif dz < 0.0 and z_in > s_hi[g, 2]:
+                        t = (s_hi[g, 2] - oz) * idz
+                        if t <= t_exit:
+                            best = t
+                            hit_static = g
+                            hit_axis = 2
+                            hit_sign = 1.0
+                elif cell_floor[c] >= 0:
+                    # only a floor tile filling the cell
+                    g = cell_floor[c]
+                    if dz < 0.0:
+                        t = (s_lo[g, 2] - oz) * idz
+                        if t_cell <= t <= t_exit and t < best:
+                            best = t
+                            hit_static = g
+                            hit_axis = 2
+                            hit_sign = 1.0
+                else:
+                    for k in range(cell_start[c], cell_start[c + 1]):
+                        g = cell_items[k]
+                        if s_kind[g] == 0:
+                            t, axis, sign = _ray_box(ox, oy, oz, idx, idy, idz, s_lo[g, 0], s_lo[g, 1], s_lo[g, 2],
+                                                     s_hi[g, 0], s_hi[g, 1], s_hi[g, 2], best)
+                            if t >= 0.0 and t < best:
+                                best = t
+                                hit_static = g
+                                hit_axis = axis
+                                hit_sign = sign
+                        elif dz < -1e-12:
+                            t = (s_lo[g, 2] - oz) * idz
+                            if t > 0.0 and t < best:
+                                px = ox + t * dx
+                                py = oy + t * dy
+                                if s_lo[g, 0] <= px <= s_hi[g, 0] and s_lo[g, 1] <= py <= s_hi[g, 1]:
+                                    best = t
+                                    hit_static = g
+                                    hit_axis = 2
+                                    hit_sign = 1.0
+                if best <= t_exit + 1e-9 or t_exit >= t_hi:
+                    break
+                if dz >= 0.0 and oz + t_exit * dz > z_top:
+                    break
+                t_cell = t_exit
+                if tmx < tmy:
+                    cx += step_x
+                    tmx += tdx
+                    last_axis = 0
+                    if cx < 0 or cx >= nx_cells:
+                        break
+                else:
+                    cy += step_y
+                    tmy += tdy
+                    last_axis = 1
+                    if cy < 0 or cy >= ny_cells:
+                        break
+            # ---- moving geoms
+        hit_dyn = -1
+        nxh = 0.0
+        nyh = 0.0
+        nzh = 0.0
+        for g in range(d_kind.shape[0]):
+            if i < rects[g, 0] or i > rects[g, 1] or j < rects[g, 2] or j > rects[g, 3]:
+                continue
+            t, nnx, nny, nnz = _ray_dynamic(ox, oy, oz, dx, dy, dz, d_kind[g], d_pos, d_rot, d_size, g, best)
+            if t > 0.0 and t < best:
+                best = t
+                hit_dyn = g
+                nxh = nnx
+                nyh = nny
+                nzh = nnz
+        # ---- shade
+        if hit_dyn >= 0:
+            seg[i, j] = d_id[hit_dyn]
+            lam = nxh * lx + nyh * ly + nzh * lz
+            for c in range(3):
+                col[c] = d_rgba[hit_dyn, c] * 255.0 * (ambient[c] + diffuse[c] * max(0.0, lam))
+        elif hit_static >= 0:
+            g = hit_static
+            seg[i, j] = s_id[g]
+            px = ox + best * dx
+            py = oy + best * dy
+            pz = oz + best * dz
+            nv0 = hit_sign if hit_axis == 0 else 0.0
+            nv1 = hit_sign if hit_axis == 1 else 0.0
+            nv2 = hit_sign if hit_axis == 2 else 0.0
+            lam = nv0 * lx + nv1 * ly + nv2 * lz
+            tex = s_tex[g]
+            if tex >= 0:
+                u, v, ux, uy, uz, vx, vy, vz = _static_uv(
+                    s_kind[g], hit_axis, hit_sign, s_lo[g, 0], s_lo[g, 1], s_lo[g, 2], s_hi[g, 0], s_hi[g, 1], s_hi[g, 2],
+                    px, py, pz)
+                ru = s_rep[g, 0]
+                rv = s_rep[g, 1]
+                # screen-space derivatives of (u, v), as OpenGL takes them: intersect
+                # the next pixel's rays (right, down) with the same surface plane
+                k0 = mip_first[tex]
+                tw = mip_w[k0] * ru
+                th = mip_h[k0] * rv
+                rho = 0.0
+                for step in range(2):
+                    if step == 0:
+                        qx = rx + fx[0] * pix
+                        qy = ry + fx[1] * pix
+                        qz = rz + fx[2] * pix
+                    else:
+                        qx = rx - fy[0] * pix
+                        qy = ry - fy[1] * pix
+                        qz = rz - fy[2] * pix
+                    den = nv0 * qx + nv1 * qy + nv2 * qz
+                    if abs(den) < 1e-12:
+                        rho = 1e9
+                        continue
+                    # the hit point is o + s * (rx, ry, rz) with s = best / norm
+                    sq = best / norm * (nv0 * rx + nv1 * ry + nv2 * rz) / den
+                    ddx = sq * qx - best * dx
+                    ddy = sq * qy - best * dy
+                    ddz = sq * qz - best * dz
+                    du = (ux * ddx + uy * ddy + uz * ddz) * tw
+                    dv = (vx * ddx + vy * ddy + vz * ddz) * th
+                    dd = du * du + dv * dv
+                    if dd > rho:
+                        rho = dd
+                rho = math.sqrt(rho)
+                _sample(texels, mip_off, mip_w, mip_h, mip_first, mip_count, tex,
+                        _frac(u * ru), _frac(v * rv), rho, col, tmp)
+                for c in range(3):
+                    col[c] = col[c] * s_rgba[g, c] * (ambient[c] + diffuse[c] * max(0.0, lam))
+            else:
+                for c in range(3):
+                    col[c] = s_rgba[g, c] * 255.0 * (ambient[c] + diffuse[c] * max(0.0, lam))
+        else:
+            seg[i, j] = -1
+            if sky_tex >= 0:
+                _sky(texels, mip_off, mip_w, mip_h, mip_first, sky_tex, dx, dy, dz, col)
+            else:
+                col[0] = 0.0
+                col[1] = 0.0
+                col[2] = 0.0
+        for c in range(3):
+            val = col[c] + 0.5
+            out[i, j, c] = 255 if val >= 255.0 else (0 if val <= 0.0 else np.uint8(int(val)))
+
+
+@nb.njit(cache=True, error_model="numpy")
+def render_kernel(
+    out, seg,
+    cam_pos, cam_mat, tan_half_fovy,
+    ambient, diffuse,
+    grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_solid, cell_floor,
+    s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, s_rep, z_top,
+    d_kind, d_pos, d_rot, d_size, d_id, d_rgba,
+    texels, mip_off, mip_w, mip_h, mip_first, mip_count, sky_tex,
+):
+    """Renders the whole image on the calling thread."""
+    h, w = out.shape[0], out.shape[1]
+    rects = _screen_rects(cam_pos, cam_mat, tan_half_fovy, h, w, d_kind, d_pos, d_size)
+    col = np.empty(3)
+    tmp = np.empty(3)
+    for i in range(h):
+        _render_row(
+            i, rects, col, tmp, out, seg, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_solid, cell_floor, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, s_rep, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, mip_count, sky_tex)
+
+
+@nb.njit(cache=True, error_model="numpy", parallel=True)
+def render_kernel_parallel(
+    out, seg,
+    cam_pos, cam_mat, tan_half_fovy,
+    ambient, diffuse,
+    grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_solid, cell_floor,
+    s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, s_rep, z_top,
+    d_kind, d_pos, d_rot, d_size, d_id, d_rgba,
+    texels, mip_off, mip_w, mip_h, mip_first, mip_count, sky_tex,
+):
+    """Renders the whole image, rows spread over numba's threads."""
+    h, w = out.shape[0], out.shape[1]
+    rects = _screen_rects(cam_pos, cam_mat, tan_half_fovy, h, w, d_kind, d_pos, d_size)
+    for i in nb.prange(h):
+        col = np.empty(3)
+        tmp = np.empty(3)
+        _render_row(
+            i, rects, col, tmp, out, seg, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_solid, cell_floor, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, s_rep, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, mip_count, sky_tex)

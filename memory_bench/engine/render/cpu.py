@@ -1,0 +1,239 @@
+"""A CPU ray caster for memory_bench worlds: no OpenGL, the same pixels on every machine.
+
+Everything it draws comes from the compiled ``MjModel`` and the ``MjData`` of the
+moment: geom types, positions, sizes, groups, materials, colours, textures
+(``model.tex_data``), the skybox, the headlight and the cameras. It supports the
+geoms memory_bench builds: axis-aligned boxes and horizontal planes welded to the
+world (found through a grid walk), and moving spheres, cylinders and sphere sites;
+any other visible geom raises ``NotImplementedError`` when the renderer is made.
+
+When model arrays that decide what is shown change (a reset turns wall cells on and
+off and swaps textures), the renderer notices at the next frame and rebuilds its
+small lookup tables; texture mip maps are built once per process and shared by every
+renderer that shows the same texture.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+
+import mujoco
+import numpy as np
+
+from memory_bench.engine.render._kernel import SITE_BASE, render_kernel, render_kernel_parallel
+
+_VISIBLE_GROUPS = 3  # MuJoCo shows geom and site groups 0, 1 and 2 by default
+_RGB_ROLE = int(mujoco.mjtTextureRole.mjTEXROLE_RGB)
+_BOX = int(mujoco.mjtGeom.mjGEOM_BOX)
+_SPHERE = int(mujoco.mjtGeom.mjGEOM_SPHERE)
+_TEX_2D = int(mujoco.mjtTexture.mjTEXTURE_2D)
+_TEX_SKYBOX = int(mujoco.mjtTexture.mjTEXTURE_SKYBOX)
+_DEFAULT_GEOM_RGBA = np.array([0.5, 0.5, 0.5, 1.0], dtype=np.float32)
+
+
+@lru_cache(maxsize=64)
+def _pyramid(digest: str, w: int, h: int, data: bytes) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Box-filtered mip levels of one RGB texture, flattened, as OpenGL builds them."""
+    level = np.frombuffer(data, dtype=np.uint8).reshape(h, w, 3).astype(np.float32)
+    levels = [level]
+    while level.shape[0] > 1 or level.shape[1] > 1:
+        hh, ww = max(1, level.shape[0] // 2), max(1, level.shape[1] // 2)
+        cropped = level[: hh * 2 if level.shape[0] > 1 else 1, : ww * 2 if level.shape[1] > 1 else 1]
+        fy = 2 if level.shape[0] > 1 else 1
+        fx = 2 if level.shape[1] > 1 else 1
+        level = cropped.reshape(hh, fy, ww, fx, 3).mean(axis=(1, 3))
+        levels.append(level)
+    flat = np.concatenate([np.rint(lv).astype(np.uint8).ravel() for lv in levels])
+    return flat, [(lv.shape[1], lv.shape[0]) for lv in levels]
+
+
+class CpuRenderer:
+    """Ray-casts one camera of a memory_bench world into an ``(height, width, 3)`` uint8 array."""
+
+    def __init__(self, model: mujoco.MjModel, height: int, width: int, parallel: bool = False):
+        """``parallel`` spreads image rows over numba's threads (``numba.set_num_threads``);
+        leave it off when many envs already share the cores."""
+        self.model = model
+        self.height, self.width = height, width
+        self._kernel = render_kernel_parallel if parallel else render_kernel
+        m = model
+        self._build_textures()
+        body = m.geom_bodyid
+        welded = (m.body_weldid[body] == 0) & (m.body_mocapid[body] < 0)
+        self._static = np.flatnonzero(welded)
+        self._dynamic = np.flatnonzero(~welded)
+        supported_static = (int(mujoco.mjtGeom.mjGEOM_BOX), int(mujoco.mjtGeom.mjGEOM_PLANE))
+        supported_dynamic = (int(mujoco.mjtGeom.mjGEOM_SPHERE), int(mujoco.mjtGeom.mjGEOM_CYLINDER))
+        for ids, kinds, what in ((self._static, supported_static, "static"), (self._dynamic, supported_dynamic, "moving")):
+            for g in ids:
+                if self._visible_geom(g) and int(m.geom_type[g]) not in kinds:
+                    name = mujoco.mj_id2name(m, mujoco.mjtObj.mjOBJ_GEOM, int(g))
+                    raise NotImplementedError(
+                        f"the cpu renderer cannot draw {what} geom {name!r} of type "
+                        f"{mujoco.mjtGeom(m.geom_type[g]).name}; use renderer='mujoco'"
+                    )
+        for s in range(m.nsite):
+            if m.site_group[s] < _VISIBLE_GROUPS and m.site_rgba[s, 3] > 0 and m.site_type[s] != _SPHERE:
+                raise NotImplementedError(f"the cpu renderer draws only sphere sites, not site {s}")
+        self._sites = np.array(
+            [s for s in range(m.nsite) if m.site_group[s] < _VISIBLE_GROUPS and m.site_rgba[s, 3] > 0], dtype=np.int64
+        )
+        self._signature = b""
+        self._seg = np.full((height, width), -1, dtype=np.int32)
+        on = 1.0 if m.vis.headlight.active else 0.0
+        self._ambient = np.asarray(m.vis.headlight.ambient, dtype=np.float64) * on
+        self._diffuse = np.asarray(m.vis.headlight.diffuse, dtype=np.float64) * on
+
+    # ------------------------------------------------------------------ public
+    @property
+    def segmentation(self) -> np.ndarray:
+        """Per-pixel id of the last frame: geom id, ``1_000_000 + site id``, or -1 for sky."""
+        return self._seg
+
+    def render(self, data: mujoco.MjData, camera: int, out: np.ndarray) -> np.ndarray:
+        m = self.model
+        signature = m.geom_group.tobytes() + m.geom_matid.tobytes() + m.geom_rgba.tobytes()
+        if signature != self._signature:
+            self._build_static(data)
+            self._signature = signature
+        dyn = self._dyn_ids
+        d_pos = np.concatenate([data.geom_xpos[dyn], data.site_xpos[self._sites]])
+        d_rot = np.concatenate([data.geom_xmat[dyn], data.site_xmat[self._sites]]).reshape(-1, 3, 3)
+        self._kernel(
+            out, self._seg,
+            data.cam_xpos[camera], data.cam_xmat[camera].reshape(3, 3), float(np.tan(np.radians(m.cam_fovy[camera]) / 2)),
+            self._ambient, self._diffuse,
+            self._grid_origin, self._grid_cell, self._grid_shape, self._cell_start, self._cell_items,
+            self._cell_solid, self._cell_floor,
+            self._s_kind, self._s_lo, self._s_hi, self._s_id, self._s_rgba, self._s_tex, self._s_rep, self._z_top,
+            self._d_kind, d_pos, d_rot, self._d_size, self._d_id, self._d_rgba,
+            self._texels, self._mip_off, self._mip_w, self._mip_h, self._mip_first, self._mip_count, self._sky_tex,
+        )
+        return out
+
+    def close(self) -> None:
+        pass
+
+    # ------------------------------------------------------------------ tables
+    def _visible_geom(self, g: int) -> bool:
+        m = self.model
+        return bool(m.geom_group[g] < _VISIBLE_GROUPS and self._geom_rgba(g)[3] > 0)
+
+    def _geom_rgba(self, g: int) -> np.ndarray:
+        """MuJoCo's rule: a geom with a material shows the material's colour unless its own
+        rgba was changed from the default."""
+        m = self.model
+        mat = m.geom_matid[g]
+        if mat >= 0 and np.array_equal(m.geom_rgba[g], _DEFAULT_GEOM_RGBA):
+            return m.mat_rgba[mat]
+        return m.geom_rgba[g]
+
+    def _geom_texture(self, g: int) -> tuple[int, float, float]:
+        m = self.model
+        mat = m.geom_matid[g]
+        if mat < 0:
+            return -1, 1.0, 1.0
+        tex = int(m.mat_texid[mat, _RGB_ROLE])
+        if tex < 0 or m.tex_type[tex] != _TEX_2D:
+            return -1, 1.0, 1.0
+        return int(self._tex_index[tex]), float(m.mat_texrepeat[mat, 0]), float(m.mat_texrepeat[mat, 1])
+
+    def _build_textures(self) -> None:
+        m = self.model
+        chunks, offs, ws, hs, first, count = [], [], [], [], [], []
+        self._tex_index = np.full(m.ntex, -1, dtype=np.int64)
+        self._sky_tex = -1
+        total = 0
+        for t in range(m.ntex):
+            w, h, c = int(m.tex_width[t]), int(m.tex_height[t]), int(m.tex_nchannel[t])
+            if c != 3:
+                continue
+            adr = int(m.tex_adr[t])
+            raw = m.tex_data[adr: adr + w * h * c].tobytes()
+            if m.tex_type[t] == _TEX_2D:
+                flat, sizes = _pyramid(hashlib.blake2b(raw, digest_size=16).hexdigest(), w, h, raw)
+            else:  # cube and skybox textures: one level, faces stacked
+                flat, sizes = np.frombuffer(raw, dtype=np.uint8), [(w, h)]
+                if m.tex_type[t] == _TEX_SKYBOX:
+                    self._sky_tex = len(first)
+            self._tex_index[t] = len(first)
+            first.append(len(offs))
+            count.append(len(sizes))
+            pos = 0
+            for lw, lh in sizes:
+                offs.append(total + pos)
+                ws.append(lw)
+                hs.append(lh)
+                pos += lw * lh * 3
+            chunks.append(flat)
+            total += flat.size
+        self._texels = np.concatenate(chunks) if chunks else np.zeros(3, dtype=np.uint8)
+        self._mip_off = np.array(offs, dtype=np.int64)
+        self._mip_w = np.array(ws, dtype=np.int64)
+        self._mip_h = np.array(hs, dtype=np.int64)
+        self._mip_first = np.array(first, dtype=np.int64)
+        self._mip_count = np.array(count, dtype=np.int64)
+
+    def _build_static(self, data: mujoco.MjData) -> None:
+        m = self.model
+        ids = np.array([g for g in self._static if self._visible_geom(g)], dtype=np.int64)
+        n = len(ids)
+        lo = np.zeros((n, 3))
+        hi = np.zeros((n, 3))
+        kind = np.zeros(n, dtype=np.int64)
+        for k, g in enumerate(ids):
+            if not np.allclose(data.geom_xmat[g], np.eye(3).ravel(), atol=1e-9):
+                raise NotImplementedError(f"the cpu renderer needs static geom {g} to be axis-aligned")
+            size = m.geom_size[g]
+            pos = data.geom_xpos[g]
+            if m.geom_type[g] == _BOX:
+                lo[k], hi[k] = pos - size, pos + size
+            else:
+                kind[k] = 1
+                lo[k] = [pos[0] - size[0], pos[1] - size[1], pos[2]]
+                hi[k] = [pos[0] + size[0], pos[1] + size[1], pos[2]]
+        tex = [self._geom_texture(g) for g in ids]
+        self._s_kind, self._s_lo, self._s_hi, self._s_id = kind, lo, hi, ids.astype(np.int32)
+        self._s_rgba = np.array([self._geom_rgba(g)[:3] for g in ids], dtype=np.float64).reshape(n, 3)
+        self._s_tex = np.array([t[0] for t in tex], dtype=np.int64)
+        self._s_rep = np.array([t[1:] for t in tex], dtype=np.float64).reshape(n, 2)
+        self._z_top = float(hi[:, 2].max()) if n else 0.0
+        # the lattice: the smallest footprint of a static geom sets the cell size
+        extent = (hi - lo)[:, :2]
+        cell = np.array([extent[:, 0].min(), extent[:, 1].min()]) if n else np.ones(2)
+        origin = lo[:, :2].min(axis=0) if n else np.zeros(2)
+        shape = np.maximum(1, np.ceil(((hi[:, :2].max(axis=0) - origin) / cell) - 1e-9).astype(np.int64)) if n else np.ones(2, np.int64)
+        buckets: list[list[int]] = [[] for _ in range(int(shape[0] * shape[1]))]
+        eps = 1e-6
+        for k in range(n):
+            x0, y0 = np.floor((lo[k, :2] - origin) / cell + eps).astype(int)
+            x1, y1 = np.ceil((hi[k, :2] - origin) / cell - eps).astype(int)
+            for cy in range(max(0, y0), min(shape[1], max(y1, y0 + 1))):
+                for cx in range(max(0, x0), min(shape[0], max(x1, x0 + 1))):
+                    buckets[cy * shape[0] + cx].append(k)
+        self._grid_origin, self._grid_cell, self._grid_shape = origin.astype(np.float64), cell.astype(np.float64), shape
+        self._cell_start = np.zeros(len(buckets) + 1, dtype=np.int64)
+        self._cell_start[1:] = np.cumsum([len(b) for b in buckets])
+        self._cell_items = np.array([k for b in buckets for k in b], dtype=np.int64)
+        # fast paths: a cell whose only geom is a box filling it (a wall cell), or a
+        # horizontal plane filling it (a floor tile)
+        self._cell_solid = np.full(len(buckets), -1, dtype=np.int64)
+        self._cell_floor = np.full(len(buckets), -1, dtype=np.int64)
+        for c, b in enumerate(buckets):
+            if len(b) != 1:
+                continue
+            k = b[0]
+            cx, cy = c % shape[0], c // shape[0]
+            cell_lo = origin + cell * np.array([cx, cy])
+            if np.allclose(lo[k, :2], cell_lo) and np.allclose(hi[k, :2], cell_lo + cell):
+                (self._cell_solid if kind[k] == 0 else self._cell_floor)[c] = k
+        # moving geoms and sites
+        dyn = np.array([g for g in self._dynamic if self._visible_geom(g)], dtype=np.int64)
+        self._dyn_ids = dyn
+        self._d_kind = np.array([0 if m.geom_type[g] == _SPHERE else 1 for g in dyn] + [0] * len(self._sites), dtype=np.int64)
+        self._d_size = np.concatenate([m.geom_size[dyn], m.site_size[self._sites]]).astype(np.float64).reshape(-1, 3)
+        self._d_id = np.concatenate([dyn, SITE_BASE + self._sites]).astype(np.int32)
+        self._d_rgba = np.concatenate(
+            [np.array([self._geom_rgba(g)[:3] for g in dyn]).reshape(-1, 3), m.site_rgba[self._sites, :3]]
+        ).astype(np.float64)
