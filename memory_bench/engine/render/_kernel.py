@@ -24,7 +24,7 @@ import numba as nb
 import numpy as np
 
 SITE_BASE = 1_000_000
-TRILINEAR = False
+TRILINEAR = True
 _BIG = 1e30
 
 
@@ -281,8 +281,9 @@ def _static_uv(kind, axis, sign, lo0, lo1, lo2, hi0, hi1, hi2, px, py, pz):
     """Texture coords (before repeat) of a point on a static box face or plane, with
     their gradients in world space: (u, v, dudx, dudy, dudz, dvdx, dvdy, dvdz).
 
-    MuJoCo's mapping: on horizontal faces u grows along +x and v along -y; on a
-    vertical face u grows to the right as seen from outside and v downwards."""
+    MuJoCo's mapping, measured: on horizontal faces u grows along +x and v along -y;
+    on the faces normal to x, u grows along +y; on the faces normal to y, u grows
+    along +x; on vertical faces v grows downwards (-z)."""
     ex = hi0 - lo0
     ey = hi1 - lo1
     if kind == 1 or axis == 2:
@@ -290,11 +291,7 @@ def _static_uv(kind, axis, sign, lo0, lo1, lo2, hi0, hi1, hi2, px, py, pz):
     ez = hi2 - lo2
     v = (hi2 - pz) / ez
     if axis == 0:
-        if sign > 0:
-            return (py - lo1) / ey, v, 0.0, 1.0 / ey, 0.0, 0.0, 0.0, -1.0 / ez
-        return (hi1 - py) / ey, v, 0.0, -1.0 / ey, 0.0, 0.0, 0.0, -1.0 / ez
-    if sign > 0:
-        return (hi0 - px) / ex, v, -1.0 / ex, 0.0, 0.0, 0.0, 0.0, -1.0 / ez
+        return (py - lo1) / ey, v, 0.0, 1.0 / ey, 0.0, 0.0, 0.0, -1.0 / ez
     return (px - lo0) / ex, v, 1.0 / ex, 0.0, 0.0, 0.0, 0.0, -1.0 / ez
 
 
