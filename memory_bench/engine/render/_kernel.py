@@ -14,6 +14,10 @@ Encodings shared with the Python side:
 * static geom kinds: 0 box, 1 plane (horizontal, facing +z)
 * dynamic kinds: 0 sphere, 1 cylinder (along its local z)
 * ``seg``: the geom id a pixel shows, ``SITE_BASE + site id`` for a site, -1 for sky
+
+Determinism: no fast-math, and no transcendental function decides a pixel (the
+mip-level logarithm is an exponent split and a polynomial), so a frame depends only
+on IEEE-754 basic operations and square roots, which every CPU rounds alike.
 """
 
 from __future__ import annotations
@@ -33,7 +37,22 @@ def _frac(x):
     return x - math.floor(x)
 
 
-@nb.njit(cache=True, error_model="numpy")
+@nb.njit(cache=True, inline="always", error_model="numpy")
+def _log2(x):
+    """log2 from an exact exponent split and a fixed polynomial (error < 1e-5), so that
+    only IEEE-754 basic operations decide a pixel and every machine gets the same bits."""
+    m, e = math.frexp(x)  # x = m * 2**e, m in [0.5, 1)
+    p = -1.58910376
+    p = p * m + 8.54086563
+    p = p * m - 19.75114365
+    p = p * m + 25.7539048
+    p = p * m - 21.05841689
+    p = p * m + 12.13228985
+    p = p * m - 4.02839962
+    return e + p
+
+
+@nb.njit(cache=True, inline="always", error_model="numpy")
 def _bilinear(texels, off, w, h, u, v, out):
     """Bilinear sample at texture coords (u, v) in [0, 1) (wrapping), row 0 = v 0."""
     x = u * w - 0.5
@@ -56,12 +75,12 @@ def _bilinear(texels, off, w, h, u, v, out):
         out[c] = top + (bot - top) * fy
 
 
-@nb.njit(cache=True, error_model="numpy")
+@nb.njit(cache=True, inline="always", error_model="numpy")
 def _sample(texels, mip_off, mip_w, mip_h, mip_first, mip_count, tex, u, v, rho, out, tmp):
     """Trilinear sample of texture ``tex``; ``rho`` is the texel footprint of a pixel at level 0."""
     first = mip_first[tex]
     n = mip_count[tex]
-    lod = math.log2(rho) if rho > 1.0 else 0.0
+    lod = _log2(rho) if rho > 1.0 else 0.0
     if lod >= n - 1:
         lod = n - 1.0
     lo = int(lod)
@@ -79,7 +98,7 @@ def _sample(texels, mip_off, mip_w, mip_h, mip_first, mip_count, tex, u, v, rho,
         _bilinear(texels, mip_off[k], mip_w[k], mip_h[k], u, v, out)
 
 
-@nb.njit(cache=True, error_model="numpy")
+@nb.njit(cache=True, inline="always", error_model="numpy")
 def _sky(texels, mip_off, mip_w, mip_h, mip_first, sky_tex, dx, dy, dz, out):
     """Skybox: MuJoCo's cube faces stacked (+x, -x, up, down, +y, -y), unlit."""
     k = mip_first[sky_tex]
@@ -148,7 +167,7 @@ def _ray_box(ox, oy, oz, ix, iy, iz, lo0, lo1, lo2, hi0, hi1, hi2, tmax):
     return t0, axis, sign
 
 
-@nb.njit(cache=True, error_model="numpy")
+@nb.njit(cache=True, inline="always", error_model="numpy")
 def _ray_dynamic(ox, oy, oz, dx, dy, dz, kind, d_pos, d_rot, d_size, g, tmax):
     """Ray against one moving primitive; returns (t, nx, ny, nz) with t < 0 on a miss."""
     cx = ox - d_pos[g, 0]
@@ -246,7 +265,7 @@ def _screen_rects(cam_pos, cam_mat, tan_half_fovy, h, w, d_kind, d_pos, d_size):
             rects[g, 3] = w - 1
             continue
         angle = math.acos(max(-1.0, min(1.0, -vz / dist)))
-        if angle - math.asin(r / dist) > view_half:
+        if angle - math.asin(r / dist) > view_half + 0.02:  # margin: never cull on rounding
             continue
         if vz + r >= -1e-6:  # straddles the camera plane
             rects[g, 0] = 0

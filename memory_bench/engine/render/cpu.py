@@ -26,6 +26,7 @@ from memory_bench.engine.render._kernel import SITE_BASE, render_kernel, render_
 _VISIBLE_GROUPS = 3  # MuJoCo shows geom and site groups 0, 1 and 2 by default
 _RGB_ROLE = int(mujoco.mjtTextureRole.mjTEXROLE_RGB)
 _BOX = int(mujoco.mjtGeom.mjGEOM_BOX)
+_PLANE = int(mujoco.mjtGeom.mjGEOM_PLANE)
 _SPHERE = int(mujoco.mjtGeom.mjGEOM_SPHERE)
 _TEX_2D = int(mujoco.mjtTexture.mjTEXTURE_2D)
 _TEX_SKYBOX = int(mujoco.mjtTexture.mjTEXTURE_SKYBOX)
@@ -81,6 +82,7 @@ class CpuRenderer:
         )
         self._signature = b""
         self._seg = np.full((height, width), -1, dtype=np.int32)
+        self._layout_static()
         on = 1.0 if m.vis.headlight.active else 0.0
         self._ambient = np.asarray(m.vis.headlight.ambient, dtype=np.float64) * on
         self._diffuse = np.asarray(m.vis.headlight.diffuse, dtype=np.float64) * on
@@ -95,7 +97,7 @@ class CpuRenderer:
         m = self.model
         signature = m.geom_group.tobytes() + m.geom_matid.tobytes() + m.geom_rgba.tobytes()
         if signature != self._signature:
-            self._build_static(data)
+            self._refresh()
             self._signature = signature
         dyn = self._dyn_ids
         d_pos = np.concatenate([data.geom_xpos[dyn], data.site_xpos[self._sites]])
@@ -115,30 +117,37 @@ class CpuRenderer:
     def close(self) -> None:
         pass
 
-    # ------------------------------------------------------------------ tables
+    # ------------------------------------------------------------------ appearance, vectorized
+    def _effective_rgba(self, ids: np.ndarray) -> np.ndarray:
+        """MuJoCo's rule: a geom with a material shows the material's colour unless its
+        own rgba was changed from the default."""
+        m = self.model
+        mat = m.geom_matid[ids]
+        own = m.geom_rgba[ids]
+        if m.nmat == 0:
+            return own
+        use_mat = (mat >= 0) & np.all(own == _DEFAULT_GEOM_RGBA, axis=1)
+        return np.where(use_mat[:, None], m.mat_rgba[np.maximum(mat, 0)], own)
+
+    def _visible(self, ids: np.ndarray) -> np.ndarray:
+        return (self.model.geom_group[ids] < _VISIBLE_GROUPS) & (self._effective_rgba(ids)[:, 3] > 0)
+
+    def _textures(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Internal texture index (-1: none) and texrepeat of each geom's material."""
+        m = self.model
+        mat = m.geom_matid[ids]
+        if m.nmat == 0 or m.ntex == 0:
+            return np.full(len(ids), -1, dtype=np.int64), np.ones((len(ids), 2))
+        tex = np.where(mat >= 0, m.mat_texid[np.maximum(mat, 0), _RGB_ROLE], -1)
+        is_2d = (tex >= 0) & (m.tex_type[np.maximum(tex, 0)] == _TEX_2D)
+        index = np.where(is_2d, self._tex_index[np.maximum(tex, 0)], -1)
+        rep = np.where((mat >= 0)[:, None], m.mat_texrepeat[np.maximum(mat, 0)], 1.0)
+        return index.astype(np.int64), rep.astype(np.float64)
+
     def _visible_geom(self, g: int) -> bool:
-        m = self.model
-        return bool(m.geom_group[g] < _VISIBLE_GROUPS and self._geom_rgba(g)[3] > 0)
+        return bool(self._visible(np.array([g]))[0])
 
-    def _geom_rgba(self, g: int) -> np.ndarray:
-        """MuJoCo's rule: a geom with a material shows the material's colour unless its own
-        rgba was changed from the default."""
-        m = self.model
-        mat = m.geom_matid[g]
-        if mat >= 0 and np.array_equal(m.geom_rgba[g], _DEFAULT_GEOM_RGBA):
-            return m.mat_rgba[mat]
-        return m.geom_rgba[g]
-
-    def _geom_texture(self, g: int) -> tuple[int, float, float]:
-        m = self.model
-        mat = m.geom_matid[g]
-        if mat < 0:
-            return -1, 1.0, 1.0
-        tex = int(m.mat_texid[mat, _RGB_ROLE])
-        if tex < 0 or m.tex_type[tex] != _TEX_2D:
-            return -1, 1.0, 1.0
-        return int(self._tex_index[tex]), float(m.mat_texrepeat[mat, 0]), float(m.mat_texrepeat[mat, 1])
-
+    # ------------------------------------------------------------------ tables
     def _build_textures(self) -> None:
         m = self.model
         chunks, offs, ws, hs, first, count = [], [], [], [], [], []
@@ -175,65 +184,77 @@ class CpuRenderer:
         self._mip_first = np.array(first, dtype=np.int64)
         self._mip_count = np.array(count, dtype=np.int64)
 
-    def _build_static(self, data: mujoco.MjData) -> None:
+    def _layout_static(self) -> None:
+        """Geometry that never moves: static geoms' bounds, the lattice, and which lattice
+        cells each geom covers (and whether it fills the cell)."""
         m = self.model
-        ids = np.array([g for g in self._static if self._visible_geom(g)], dtype=np.int64)
+        data = mujoco.MjData(m)
+        mujoco.mj_kinematics(m, data)
+        ids = np.array([g for g in self._static if int(m.geom_type[g]) in (_BOX, _PLANE)], dtype=np.int64)
+        if not np.allclose(data.geom_xmat[ids], np.eye(3).ravel(), atol=1e-9):
+            raise NotImplementedError("the cpu renderer needs the static boxes and planes to be axis-aligned")
+        pos = data.geom_xpos[ids]
+        size = m.geom_size[ids]
+        is_box = m.geom_type[ids] == _BOX
+        lo = pos - np.where(is_box[:, None], size, np.column_stack([size[:, :2], np.zeros(len(ids))]))
+        hi = pos + np.where(is_box[:, None], size, np.column_stack([size[:, :2], np.zeros(len(ids))]))
         n = len(ids)
-        lo = np.zeros((n, 3))
-        hi = np.zeros((n, 3))
-        kind = np.zeros(n, dtype=np.int64)
-        for k, g in enumerate(ids):
-            if not np.allclose(data.geom_xmat[g], np.eye(3).ravel(), atol=1e-9):
-                raise NotImplementedError(f"the cpu renderer needs static geom {g} to be axis-aligned")
-            size = m.geom_size[g]
-            pos = data.geom_xpos[g]
-            if m.geom_type[g] == _BOX:
-                lo[k], hi[k] = pos - size, pos + size
-            else:
-                kind[k] = 1
-                lo[k] = [pos[0] - size[0], pos[1] - size[1], pos[2]]
-                hi[k] = [pos[0] + size[0], pos[1] + size[1], pos[2]]
-        tex = [self._geom_texture(g) for g in ids]
-        self._s_kind, self._s_lo, self._s_hi, self._s_id = kind, lo, hi, ids.astype(np.int32)
-        self._s_rgba = np.array([self._geom_rgba(g)[:3] for g in ids], dtype=np.float64).reshape(n, 3)
-        self._s_tex = np.array([t[0] for t in tex], dtype=np.int64)
-        self._s_rep = np.array([t[1:] for t in tex], dtype=np.float64).reshape(n, 2)
-        self._z_top = float(hi[:, 2].max()) if n else 0.0
-        # the lattice: the smallest footprint of a static geom sets the cell size
+        self._s_ids_all = ids
+        self._s_kind = np.where(is_box, 0, 1).astype(np.int64)
+        self._s_lo, self._s_hi, self._s_id = lo, hi, ids.astype(np.int32)
+        self._s_rgba = np.zeros((n, 3))
+        self._s_tex = np.full(n, -1, dtype=np.int64)
+        self._s_rep = np.ones((n, 2))
+        # the lattice: the smallest static footprint sets the cell size
         extent = (hi - lo)[:, :2]
-        cell = np.array([extent[:, 0].min(), extent[:, 1].min()]) if n else np.ones(2)
+        cell = extent.min(axis=0) if n else np.ones(2)
         origin = lo[:, :2].min(axis=0) if n else np.zeros(2)
-        shape = np.maximum(1, np.ceil(((hi[:, :2].max(axis=0) - origin) / cell) - 1e-9).astype(np.int64)) if n else np.ones(2, np.int64)
-        buckets: list[list[int]] = [[] for _ in range(int(shape[0] * shape[1]))]
+        shape = np.maximum(1, np.ceil((hi[:, :2].max(axis=0) - origin) / cell - 1e-9).astype(np.int64)) if n else np.ones(2, np.int64)
+        self._grid_origin, self._grid_cell, self._grid_shape = origin.astype(np.float64), cell.astype(np.float64), shape
+        pair_geom, pair_cell, pair_fills = [], [], []
         eps = 1e-6
         for k in range(n):
             x0, y0 = np.floor((lo[k, :2] - origin) / cell + eps).astype(int)
             x1, y1 = np.ceil((hi[k, :2] - origin) / cell - eps).astype(int)
             for cy in range(max(0, y0), min(shape[1], max(y1, y0 + 1))):
                 for cx in range(max(0, x0), min(shape[0], max(x1, x0 + 1))):
-                    buckets[cy * shape[0] + cx].append(k)
-        self._grid_origin, self._grid_cell, self._grid_shape = origin.astype(np.float64), cell.astype(np.float64), shape
-        self._cell_start = np.zeros(len(buckets) + 1, dtype=np.int64)
-        self._cell_start[1:] = np.cumsum([len(b) for b in buckets])
-        self._cell_items = np.array([k for b in buckets for k in b], dtype=np.int64)
+                    cell_lo = origin + cell * np.array([cx, cy])
+                    pair_geom.append(k)
+                    pair_cell.append(cy * shape[0] + cx)
+                    pair_fills.append(np.allclose(lo[k, :2], cell_lo) and np.allclose(hi[k, :2], cell_lo + cell))
+        order = np.argsort(np.array(pair_cell, dtype=np.int64), kind="stable")
+        self._pair_geom = np.array(pair_geom, dtype=np.int64)[order]
+        self._pair_cell = np.array(pair_cell, dtype=np.int64)[order]
+        self._pair_fills = np.array(pair_fills, dtype=bool)[order]
+        self._ncell = int(shape[0] * shape[1])
+
+    def _refresh(self) -> None:
+        """Re-reads what the model shows now: visibility, colours and textures of static
+        geoms (and the cell lists built from them), and the moving geoms and sites."""
+        m = self.model
+        ids = self._s_ids_all
+        visible = self._visible(ids)
+        self._s_rgba = self._effective_rgba(ids)[:, :3].astype(np.float64)
+        self._s_tex, self._s_rep = self._textures(ids)
+        self._z_top = float(self._s_hi[visible, 2].max()) if visible.any() else 0.0
+        keep = visible[self._pair_geom]
+        geoms, cells, fills = self._pair_geom[keep], self._pair_cell[keep], self._pair_fills[keep]
+        counts = np.bincount(cells, minlength=self._ncell)
+        self._cell_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        self._cell_items = geoms.astype(np.int64)
         # fast paths: a cell whose only geom is a box filling it (a wall cell), or a
         # horizontal plane filling it (a floor tile)
-        self._cell_solid = np.full(len(buckets), -1, dtype=np.int64)
-        self._cell_floor = np.full(len(buckets), -1, dtype=np.int64)
-        for c, b in enumerate(buckets):
-            if len(b) != 1:
-                continue
-            k = b[0]
-            cx, cy = c % shape[0], c // shape[0]
-            cell_lo = origin + cell * np.array([cx, cy])
-            if np.allclose(lo[k, :2], cell_lo) and np.allclose(hi[k, :2], cell_lo + cell):
-                (self._cell_solid if kind[k] == 0 else self._cell_floor)[c] = k
+        alone = (counts[cells] == 1) & fills
+        self._cell_solid = np.full(self._ncell, -1, dtype=np.int64)
+        self._cell_floor = np.full(self._ncell, -1, dtype=np.int64)
+        solid = alone & (self._s_kind[geoms] == 0)
+        floor = alone & (self._s_kind[geoms] == 1)
+        self._cell_solid[cells[solid]] = geoms[solid]
+        self._cell_floor[cells[floor]] = geoms[floor]
         # moving geoms and sites
-        dyn = np.array([g for g in self._dynamic if self._visible_geom(g)], dtype=np.int64)
+        dyn = self._dynamic[self._visible(self._dynamic)] if len(self._dynamic) else self._dynamic
         self._dyn_ids = dyn
-        self._d_kind = np.array([0 if m.geom_type[g] == _SPHERE else 1 for g in dyn] + [0] * len(self._sites), dtype=np.int64)
+        self._d_kind = np.concatenate([np.where(m.geom_type[dyn] == _SPHERE, 0, 1), np.zeros(len(self._sites))]).astype(np.int64)
         self._d_size = np.concatenate([m.geom_size[dyn], m.site_size[self._sites]]).astype(np.float64).reshape(-1, 3)
         self._d_id = np.concatenate([dyn, SITE_BASE + self._sites]).astype(np.int32)
-        self._d_rgba = np.concatenate(
-            [np.array([self._geom_rgba(g)[:3] for g in dyn]).reshape(-1, 3), m.site_rgba[self._sites, :3]]
-        ).astype(np.float64)
+        self._d_rgba = np.concatenate([self._effective_rgba(dyn)[:, :3], m.site_rgba[self._sites, :3]]).astype(np.float64)
