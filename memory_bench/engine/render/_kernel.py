@@ -316,7 +316,7 @@ def _static_uv(kind, axis, sign, lo0, lo1, lo2, hi0, hi1, hi2, px, py, pz):
 
 @nb.njit(cache=True, error_model="numpy")
 def _render_row(
-    i, rects, col, tmp,
+    i, rects, active, col, tmp,
     out, seg,
     cam_pos, cam_mat, tan_half_fovy,
     ambient, diffuse,
@@ -462,7 +462,8 @@ def _render_row(
         nxh = 0.0
         nyh = 0.0
         nzh = 0.0
-        for g in range(d_kind.shape[0]):
+        for a in range(active.shape[0]):
+            g = active[a]
             if i < rects[g, 0] or i > rects[g, 1] or j < rects[g, 2] or j > rects[g, 3]:
                 continue
             t, nnx, nny, nnz = _ray_dynamic(ox, oy, oz, dx, dy, dz, d_kind[g], d_pos, d_rot, d_size, g, best)
@@ -558,11 +559,12 @@ def render_kernel(
     """Renders the whole image on the calling thread."""
     h, w = out.shape[0], out.shape[1]
     rects = _screen_rects(cam_pos, cam_mat, tan_half_fovy, h, w, d_kind, d_pos, d_size)
+    active = np.flatnonzero(rects[:, 0] <= rects[:, 1])  # moving geoms that can show
     col = np.empty(3)
     tmp = np.empty(3)
     for i in range(h):
         _render_row(
-            i, rects, col, tmp, out, seg, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_solid, cell_floor, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, s_rep, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, mip_count, sky_tex)
+            i, rects, active, col, tmp, out, seg, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_solid, cell_floor, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, s_rep, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, mip_count, sky_tex)
 
 
 @nb.njit(cache=True, error_model="numpy", parallel=True)
@@ -578,8 +580,9 @@ def render_kernel_parallel(
     """Renders the whole image, rows spread over numba's threads."""
     h, w = out.shape[0], out.shape[1]
     rects = _screen_rects(cam_pos, cam_mat, tan_half_fovy, h, w, d_kind, d_pos, d_size)
+    active = np.flatnonzero(rects[:, 0] <= rects[:, 1])  # moving geoms that can show
     for i in nb.prange(h):
         col = np.empty(3)
         tmp = np.empty(3)
         _render_row(
-            i, rects, col, tmp, out, seg, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_solid, cell_floor, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, s_rep, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, mip_count, sky_tex)
+            i, rects, active, col, tmp, out, seg, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_solid, cell_floor, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, s_rep, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, mip_count, sky_tex)
