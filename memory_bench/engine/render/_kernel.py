@@ -61,10 +61,15 @@ def _bilinear(texels, off, w, h, u, v, out):
     y0 = math.floor(y)
     fx = x - x0
     fy = y - y0
-    ix0 = int(x0) % w
-    iy0 = int(y0) % h
-    ix1 = (ix0 + 1) % w
-    iy1 = (iy0 + 1) % h
+    # wrap without integer division (u, v are in [0, 1), so x0 is in [-1, w - 1])
+    ix0 = int(x0)
+    iy0 = int(y0)
+    if ix0 < 0:
+        ix0 += w
+    if iy0 < 0:
+        iy0 += h
+    ix1 = ix0 + 1 if ix0 + 1 < w else 0
+    iy1 = iy0 + 1 if iy0 + 1 < h else 0
     for c in range(3):
         a = float(texels[off + (iy0 * w + ix0) * 3 + c])
         b = float(texels[off + (iy0 * w + ix1) * 3 + c])
