@@ -38,6 +38,24 @@ def main() -> None:
     obs, _ = env.reset(seed=1)
     save(obs, "first_person_64.png", scale=4)
     env.close()
+    save(renderers_side_by_side(), "renderers.png")
+
+
+def renderers_side_by_side() -> np.ndarray:
+    """The same states drawn by the cpu ray caster (top row) and MuJoCo's OpenGL (bottom
+    row): 64 px first person (shown 4x), 256 px first person, and the 256 px top view."""
+    rows = {"cpu": [], "mujoco": []}
+    for env_id, scale in (("MemoryMaze-9x9-v0", 4), ("MemoryMaze-11x11-HD-v0", 1), ("MemoryMaze-13x13-Top-v0", 1)):
+        for renderer in rows:
+            env = gym.make(f"memory_bench:{env_id}", renderer=renderer)
+            obs, _ = env.reset(seed=4)
+            for action in (1, 1, 4, 1):
+                obs, *_ = env.step(action)
+            rows[renderer].append(obs.repeat(scale, 0).repeat(scale, 1))
+            env.close()
+    gap = np.full((256, 8, 3), 255, np.uint8)
+    lines = [np.concatenate([x for img in rows[r] for x in (img, gap)][:-1], axis=1) for r in rows]
+    return np.concatenate([lines[0], np.full((8, lines[0].shape[1], 3), 255, np.uint8), lines[1]], axis=0)
 
 
 if __name__ == "__main__":
