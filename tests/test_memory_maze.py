@@ -494,3 +494,32 @@ def test_first_person_view_shows_walls_floor_and_sky():
     top, bottom = img[4:12, 4:-4].reshape(-1, 3).mean(0), img[-12:-4, 4:-4].reshape(-1, 3).mean(0)
     assert not np.allclose(top, bottom, atol=5)  # sky/walls differ from floor
     env.close()
+
+
+def test_batched_substeps_change_nothing(monkeypatch):
+    """Substeps run in one C call away from targets and one by one near them; forcing
+    the one-by-one path everywhere gives the very same episode (positions, rewards)."""
+    from conftest import open_layout
+
+    def rollout(force_fine: bool):
+        env = MemoryMazeEnv(15, extra_obs=True, camera_resolution=16)
+        env.reset(seed=0)
+        lay = open_layout(15, [[1, 1], [1, 15], [15, 1], [15, 15], [2, 8], [14, 8]])
+        env.world.apply_layout(lay, np.zeros(9, dtype=np.int64), lay.object_cells, env.target_colors)
+        env.world.spawn(lay.spawn_cells[0], 0.0)
+        if force_fine:
+            monkeypatch.setattr(env.world, "_target_within_reach", lambda n: True)
+        obs = env._observation()
+        trace = []
+        for _ in range(300):  # steer at the current target
+            right, ahead = obs["target_vec"]
+            action = 1 if abs(right) < 0.3 * max(ahead, 0.1) else (5 if right > 0 else 4)
+            obs, reward, *_ = env.step(action)
+            trace.append((obs["agent_pos"].copy(), reward, env.target_index))
+        env.close()
+        return trace
+
+    fast, fine = rollout(False), rollout(True)
+    assert sum(r for _, r, _ in fine) >= 3  # the episode does touch targets
+    for (pa, ra, ta), (pb, rb, tb) in zip(fast, fine):
+        assert np.array_equal(pa, pb) and ra == rb and ta == tb
