@@ -27,6 +27,7 @@ import gymnasium as gym
 from memory_bench.envs.memory_maze import SIZES
 
 ENTRY_POINT = "memory_bench.envs.memory_maze:MemoryMazeEnv"
+VECTOR_ENTRY_POINT = "memory_bench.vector:MemoryMazeVectorEnv"
 
 _HD = dict(camera_resolution=256)
 _TOP = dict(camera_resolution=256, top_camera=True)
@@ -104,6 +105,7 @@ def register_all() -> None:
         gym.register(
             id=entry.id,
             entry_point=ENTRY_POINT,
+            vector_entry_point=VECTOR_ENTRY_POINT,
             kwargs=dict(entry.kwargs),
             max_episode_steps=entry.max_episode_steps,
         )

@@ -9,6 +9,8 @@ after every substep too, so a touch in the middle of a control step counts).
 
 from __future__ import annotations
 
+import math
+
 import mujoco
 import numpy as np
 
@@ -66,7 +68,8 @@ class MazeWorld:
             for g in range(self._agent_lo, self._agent_hi)
         )
         self._touch_distance = reach + float(m.geom_rbound[self.target_geoms].max())
-        self._root_dofs = np.array([m.jnt_dofadr[mujoco.mj_name2id(m, mujoco.mjtObj.mjOBJ_JOINT, n)] for n in ("root_x", "root_y")])
+        self._root_dofs = [int(m.jnt_dofadr[mujoco.mj_name2id(m, mujoco.mjtObj.mjOBJ_JOINT, n)]) for n in ("root_x", "root_y")]
+        self._target_list: list[list[float]] = []
         self.layout: MazeLayout | None = None
 
     # ------------------------------------------------------------------ layout
@@ -93,6 +96,7 @@ class MazeWorld:
         m.geom_group[self.floor_geoms] = np.where(inner_walls, HIDDEN_GROUP, self._visible_group)
         m.geom_matid[self.floor_geoms] = self.floor_materials[(layout.rooms[1:-1, 1:-1] > 0).astype(np.int64)]
         self._target_xy[:] = cell_to_world(target_cells, self.cfg.grid, CELL_SIZE)
+        self._target_list = self._target_xy.tolist()
         m.geom_rgba[self.target_geoms, :3] = target_colors
         self.layout = layout
 
@@ -136,16 +140,17 @@ class MazeWorld:
                 if pairs.any():
                     touched[geom[pairs] - lo] = True
 
-    #: Top speed of the agent is 2 m/s (0.25 cells per 0.25 s step); the bound leaves room.
-    MAX_SPEED = 3.0
+    #: The agent's top speed is 2.0 m/s (0.25 cells per 0.25 s step, the roll motor's
+    #: limit against the joint damping); the bound leaves a quarter more.
+    MAX_SPEED = 2.5
 
     def _target_within_reach(self, n_substeps: int) -> bool:
         d = self.data
-        speed = float(np.hypot(*d.qvel[self._root_dofs]))
-        travel = max(speed, self.MAX_SPEED) * n_substeps * self.model.opt.timestep * 1.5
-        gap = self._target_xy - d.xpos[self.head_body, :2]
-        nearest = float(np.sqrt((gap * gap).sum(axis=1).min()))
-        return nearest <= self._touch_distance + travel
+        qvel = d.qvel
+        speed = math.hypot(qvel[self._root_dofs[0]], qvel[self._root_dofs[1]])
+        reach = self._touch_distance + max(speed, self.MAX_SPEED) * n_substeps * self.model.opt.timestep
+        x, y = d.xpos[self.head_body, :2].tolist()
+        return any(math.hypot(tx - x, ty - y) <= reach for tx, ty in self._target_list)
 
     # ------------------------------------------------------------------ state in grid units
     def agent_pos(self) -> np.ndarray:

@@ -218,6 +218,21 @@ class MemoryMazeEnv(gym.Env):
 
     # ------------------------------------------------------------------ gymnasium API
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
+        self._reset_state(seed, options)
+        obs = self._observation()
+        if self.render_mode == "human":
+            self._show()
+        return obs, {}
+
+    def step(self, action):
+        reward, truncated = self._advance(action)
+        obs = self._observation()
+        if self.render_mode == "human":
+            self._show()
+        return obs, reward, False, truncated, {}
+
+    def _reset_state(self, seed: int | None = None, options: dict[str, Any] | None = None) -> None:
+        """A new episode: layout, textures, targets, colours and spawn (no image yet)."""
         super().reset(seed=seed)
         if options:
             raise ValueError(f"MemoryMazeEnv.reset takes no options; got {sorted(options)}")
@@ -228,21 +243,20 @@ class MemoryMazeEnv(gym.Env):
         target_cells = lay.object_cells[rng.permutation(len(lay.object_cells))[: self.n_targets]]
         block_textures = rng.integers(len(wall_texture_names()), size=layout_lib.TEXTURE_BLOCKS**2)
         self._world.apply_layout(lay, block_textures, target_cells, self._colors)
+        # the original draws the border as the colour * 255 * 0.7, truncated to uint8
+        self._border_colors = (self._colors * 255 * 0.7).astype(np.uint8)
         spawn = lay.spawn_cells[rng.integers(len(lay.spawn_cells))]
         self._world.spawn(spawn, float(rng.uniform(0.0, 2 * np.pi)))
         self._maze_layout = lay.maze_layout()
         self._target = int(rng.integers(self.n_targets))
         self._steps = 0
         self._needs_reset = False
-        obs = self._observation()
-        if self.render_mode == "human":
-            self._show()
-        return obs, {}
 
-    def step(self, action):
+    def _advance(self, action) -> tuple[float, bool]:
+        """Physics and task rules of one step (no image yet): returns (reward, truncated)."""
         if self._needs_reset:
             raise RuntimeError("call reset() before step(), and again after an episode is truncated")
-        if not self.action_space.contains(action):
+        if not (type(action) is int and 0 <= action < len(ACTIONS)) and not self.action_space.contains(action):
             raise ValueError(f"invalid action {action!r}; expected an int in [0, {len(ACTIONS) - 1}]: {', '.join(ACTION_NAMES)}")
         touched = self._touched
         touched[:] = False
@@ -258,10 +272,7 @@ class MemoryMazeEnv(gym.Env):
         self._steps += 1
         truncated = self._steps >= self.max_steps
         self._needs_reset = truncated
-        obs = self._observation()
-        if self.render_mode == "human":
-            self._show()
-        return obs, reward, False, truncated, {}
+        return reward, truncated
 
     def render(self):
         if self.render_mode == "rgb_array":
@@ -297,25 +308,33 @@ class MemoryMazeEnv(gym.Env):
         return self._colors
 
     # ------------------------------------------------------------------ internals
-    def _observation(self):
+    def _render_frame(self) -> dict[str, np.ndarray] | None:
+        """Draws the image into ``self._image`` (border and oracle aids included) and
+        returns the probe values when the env reports them, else None."""
         image = self._renderer.render(self._world.data, self._camera, self._image)
-        color = self._colors[self._target]
         b = self._border
-        border = (color * 255 * 0.7).astype(np.uint8)
+        border = self._border_colors[self._target]
         image[:, :b] = border
         image[:, -b:] = border
         image[:b, :] = border
         image[-b:, :] = border
         if not (self.extra_obs or self.show_path):
-            return image.copy()
-        obs = self._extra_observation(color)
+            return None
+        probes = self.probe_observation()
         if self.show_path:
-            oracle.mark_path(obs["maze_layout"], obs["agent_pos"], obs["target_pos"])
-            oracle.draw_minimap(image, obs["maze_layout"], obs["agent_pos"], obs["agent_dir"])
-        obs["image"] = image.copy()
-        return obs if self.extra_obs else obs["image"]
+            oracle.mark_path(probes["maze_layout"], probes["agent_pos"], probes["target_pos"])
+            oracle.draw_minimap(image, probes["maze_layout"], probes["agent_pos"], probes["agent_dir"])
+        return probes
 
-    def _extra_observation(self, color: np.ndarray) -> dict[str, np.ndarray]:
+    def _observation(self):
+        probes = self._render_frame()
+        if probes is None or not self.extra_obs:
+            return self._image.copy()
+        return {"image": self._image.copy(), **probes}
+
+    def probe_observation(self) -> dict[str, np.ndarray]:
+        """The original's probe values (the ``-ExtraObs`` keys but ``image``) of the
+        current state, in grid units; any Memory Maze env can report them."""
         w = self._world
         head_pos, head_rot = w.head_frame()
         targets_xy = w.targets_world_xy()
@@ -323,8 +342,7 @@ class MemoryMazeEnv(gym.Env):
         targets_vec = ((targets_world - head_pos) @ head_rot)[:, :2] / CELL_SIZE
         targets_pos = layout_lib.world_to_grid(targets_xy, self.size, CELL_SIZE)
         return {
-            "image": self._image,
-            "target_color": color.copy(),
+            "target_color": self._colors[self._target].copy(),
             "agent_pos": w.agent_pos(),
             "agent_dir": w.agent_dir(),
             "targets_pos": targets_pos,

@@ -319,7 +319,7 @@ def _static_uv(kind, axis, sign, lo0, lo1, lo2, hi0, hi1, hi2, px, py, pz):
     return (px - lo0) / ex, v, 1.0 / ex, 0.0, 0.0, 0.0, 0.0, -1.0 / ez
 
 
-@nb.njit(cache=True, error_model="numpy")
+@nb.njit(cache=True, error_model="numpy", nogil=True)
 def _render_row(
     i, rects, active, col, tmp,
     out, seg,
@@ -551,7 +551,7 @@ def _render_row(
             out[i, j, c] = 255 if val >= 255.0 else (0 if val <= 0.0 else np.uint8(int(val)))
 
 
-@nb.njit(cache=True, error_model="numpy")
+@nb.njit(cache=True, error_model="numpy", nogil=True)
 def render_kernel(
     out, seg,
     cam_pos, cam_mat, tan_half_fovy,
@@ -561,7 +561,8 @@ def render_kernel(
     d_kind, d_pos, d_rot, d_size, d_id, d_rgba,
     texels, mip_off, mip_w, mip_h, mip_first, mip_count, sky_tex,
 ):
-    """Renders the whole image on the calling thread."""
+    """Renders the whole image on the calling thread (without holding the GIL, so that
+    threads can render several envs at once)."""
     h, w = out.shape[0], out.shape[1]
     rects = _screen_rects(cam_pos, cam_mat, tan_half_fovy, h, w, d_kind, d_pos, d_size)
     active = np.flatnonzero(rects[:, 0] <= rects[:, 1])  # moving geoms that can show
