@@ -139,6 +139,46 @@ def worker_ours(env_id: str, steps: int, resets: int, seed: int, renderer: str |
     return result
 
 
+def worker_vector(env_id: str, num_envs: int, mode: str, steps: int, seed: int, renderer: str | None) -> dict[str, Any]:
+    """Measures ``num_envs`` copies of ``env_id`` vectorized with ``mode`` ("batched":
+    memory_bench's own batched env; "async": Gymnasium's ``AsyncVectorEnv``, one process
+    per env): env-steps per second over about ``steps`` env-steps of random actions."""
+    import resource
+    import time
+
+    import gymnasium as gym
+    import numpy as np
+
+    import memory_bench  # noqa: F401
+
+    kwargs = {} if renderer is None else {"renderer": renderer}
+    t0 = time.perf_counter()
+    env = gym.make_vec(
+        f"memory_bench:{env_id}", num_envs=num_envs,
+        vectorization_mode="vector_entry_point" if mode == "batched" else "async", **kwargs,
+    )
+    make_s = time.perf_counter() - t0
+    env.reset(seed=seed)
+    rng = np.random.default_rng(seed)
+    for _ in range(2):  # warm up (first frames, worker start)
+        env.step(rng.integers(0, 6, size=num_envs))
+    n_steps = max(1, -(-steps // num_envs))
+    actions = rng.integers(0, 6, size=(n_steps, num_envs))
+    t0 = time.perf_counter()
+    for a in actions:
+        env.step(a)
+    elapsed = time.perf_counter() - t0
+    env.close()
+    return {
+        "num_envs": num_envs,
+        "mode": mode,
+        "make_s": make_s,
+        "vector_steps": int(n_steps),
+        "steps_per_s": n_steps * num_envs / elapsed,
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10,
+    }
+
+
 _ORIGINAL_MAIN = """
 def _original_main(spec):
     import importlib.metadata as md
@@ -181,6 +221,12 @@ _OURS_MAIN = (
     "from memory_bench.bench import worker_ours\n"
     "print(json.dumps(worker_ours(**json.loads(sys.argv[1]))), flush=True)\n"
 )
+_VECTOR_MAIN = (
+    "import json, sys\n"
+    "from memory_bench.bench import worker_vector\n"
+    "print(json.dumps(worker_vector(**json.loads(sys.argv[1]))), flush=True)\n"
+)
+VECTOR_MODES = ("batched", "async")
 
 
 # --------------------------------------------------------------------------- parent side
@@ -201,17 +247,21 @@ def _parse_result(proc: subprocess.CompletedProcess) -> dict[str, Any]:
     raise ValueError("the worker printed no JSON line")
 
 
-def run_job(env_id: str, impl: str, args: argparse.Namespace) -> dict[str, Any]:
+def run_job(env_id: str, impl: str, args: argparse.Namespace, num_envs: int | None = None) -> dict[str, Any]:
     """Runs one worker process and returns its result (with ``error`` set if it failed)."""
     spec: dict[str, Any] = {"steps": args.steps, "resets": args.resets, "seed": args.seed}
     env = dict(os.environ)
-    if impl == OURS:
+    if impl in VECTOR_MODES:
+        vspec = {"env_id": env_id, "num_envs": num_envs, "mode": impl, "steps": args.steps, "seed": args.seed,
+                 "renderer": args.renderer}
+        cmd = [sys.executable, "-c", _VECTOR_MAIN, json.dumps(vspec)]
+    elif impl == OURS:
         cmd = [sys.executable, "-c", _OURS_MAIN, json.dumps({"env_id": env_id, "renderer": args.renderer, **spec})]
     else:
         spec["task"] = original_task(env_id)
         cmd = [args.original_python, "-c", original_worker_code(), json.dumps(spec)]
         env.setdefault("MUJOCO_GL", "egl")
-    base = {"id": env_id, "impl": impl}
+    base = {"id": env_id, "impl": impl, **({"num_envs": num_envs} if num_envs else {})}
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=args.timeout)
     except subprocess.TimeoutExpired:
@@ -288,6 +338,33 @@ def format_tables(results: list[dict[str, Any]], env_ids: list[str], compare: bo
         text += "\n\nratio ours / original (steps/s: above 1 is faster; reset: below 1 is faster)\n"
         text += _table(["env id", "steps/s ratio", "reset ratio"], rrows)
     return text
+
+
+def format_vector_table(results: list[dict[str, Any]], env_ids: list[str], sizes: list[int]) -> str:
+    """Env-steps/s of the batched env and of Gymnasium's AsyncVectorEnv for each N, with
+    the batched env's speed-up over one env and over AsyncVectorEnv."""
+    single = {r["id"]: r for r in results if r["impl"] == OURS and "error" not in r}
+    by_key = {(r["id"], r["impl"], r.get("num_envs")): r for r in results}
+    rows = []
+    for env_id in env_ids:
+        for n in sizes:
+            b = by_key.get((env_id, "batched", n))
+            a = by_key.get((env_id, "async", n))
+            ok_b = b is not None and "error" not in b
+            ok_a = a is not None and "error" not in a
+            one = single.get(env_id)
+            rows.append(
+                [
+                    env_id,
+                    str(n),
+                    f"{b['steps_per_s']:.0f}" if ok_b else "FAILED",
+                    f"{a['steps_per_s']:.0f}" if ok_a else "FAILED",
+                    _fmt_ratio(b["steps_per_s"] / one["steps_per_s"]) if ok_b and one else "n/a",
+                    _fmt_ratio(b["steps_per_s"] / a["steps_per_s"]) if ok_b and ok_a else "n/a",
+                ]
+            )
+    header = ["env id", "N", "batched env-steps/s", "async env-steps/s", "batched / one env", "batched / async"]
+    return _table(header, rows)
 
 
 def write_json_atomic(path: str, payload: dict[str, Any]) -> None:
@@ -370,6 +447,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="Python interpreter in which memory_maze (memory-maze 1.0.3) is importable; required with --compare-original",
     )
     parser.add_argument(
+        "--vector", nargs="+", type=_positive_int, metavar="N",
+        help="also measure N envs at once for each N: memory_bench's batched env (vector_entry_point) and "
+        "Gymnasium's AsyncVectorEnv, in env-steps/s, next to one env",
+    )
+    parser.add_argument(
         "--timeout", type=_positive_float, default=1800.0, metavar="SECONDS",
         help="time limit of each worker process (default: %(default)g)",
     )
@@ -426,18 +508,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.compare_original:
         jobs += [(env_id, ORIGINAL) for env_id in args.ids if original_task(env_id) is not None]
         jobs.sort(key=lambda job: args.ids.index(job[0]))  # ours and the original side by side
+    jobs = [(env_id, impl, None) for env_id, impl in jobs]
+    for env_id in args.ids if args.vector else ():
+        jobs += [(env_id, mode, n) for n in args.vector for mode in VECTOR_MODES]
     results = []
     with tqdm(total=len(jobs), unit="job", file=sys.stderr, desc="bench") as bar:
-        for env_id, impl in jobs:
-            bar.set_postfix_str(f"{env_id} ({impl})")
-            results.append(run_job(env_id, impl, args))
+        for env_id, impl, n in jobs:
+            bar.set_postfix_str(f"{env_id} ({impl}{'' if n is None else f', N={n}'})")
+            results.append(run_job(env_id, impl, args, n))
             bar.update()
 
     print(
         f"{args.steps} random steps, first reset + {args.resets} resets, seed {args.seed}, "
         f"MUJOCO_GL={os.environ.get('MUJOCO_GL', '(unset)')}, one process per id and implementation"
     )
-    print(format_tables(results, args.ids, args.compare_original))
+    print(format_tables([r for r in results if r["impl"] not in VECTOR_MODES], args.ids, args.compare_original))
+    if args.vector:
+        print(f"\nvectorized: about {args.steps} env-steps of random actions per measurement, {os.cpu_count()} CPU cores")
+        print(format_vector_table(results, args.ids, args.vector))
     failed = [r for r in results if "error" in r]
     for r in failed:
         print(f"\n{r['id']} ({r['impl']}) failed: {r['error']}", file=sys.stderr)
@@ -452,6 +540,7 @@ def main(argv: list[str] | None = None) -> int:
                 "python": sys.version.split()[0],
                 "platform": sys.platform,
                 "original_python": args.original_python,
+                "vector": args.vector,
             },
             "results": results,
         }

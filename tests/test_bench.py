@@ -163,3 +163,20 @@ def test_compare_original(tmp_path):
     assert plain_ratio["steps_per_s"] == pytest.approx(ours["steps_per_s"] / orig[0]["steps_per_s"])
     assert plain_ratio["reset_s"] == pytest.approx(ours["reset_s"] / orig[0]["reset_s"])
     assert data["ratios"][1] == {"id": "MemoryMaze-9x9-Vis-v0", "original_task": None, "steps_per_s": None, "reset_s": None}
+
+
+def test_vector_scaling_table(tmp_path):
+    """--vector N measures the batched env and AsyncVectorEnv next to one env."""
+    path = tmp_path / "vec.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "memory_bench.bench", "--ids", "MemoryMaze-9x9-v0", "--steps", "20", "--resets", "1",
+         "--vector", "2", "--json", str(path)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "batched env-steps/s" in proc.stdout and "batched / async" in proc.stdout
+    data = json.loads(path.read_text())
+    modes = {(r["impl"], r.get("num_envs")) for r in data["results"]}
+    assert {("memory_bench", None), ("batched", 2), ("async", 2)} <= modes
+    for r in data["results"]:
+        assert r["steps_per_s"] > 0
