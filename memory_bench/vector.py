@@ -116,6 +116,18 @@ class MemoryMazeVectorEnv(VectorEnv):
         self._autoreset[:] = self._terminations | self._truncations
         return self._observations(), self._rewards.copy(), self._terminations.copy(), self._truncations.copy(), {}
 
+    def reset_done(self, mask: np.ndarray) -> np.ndarray:
+        """Resets the envs where ``mask`` is True right away (no seed: their random streams
+        go on) and returns the whole batch of images; used by adapters for libraries whose
+        vector envs reset in the same step (Stable-Baselines3)."""
+        idx = np.flatnonzero(mask)
+        for i in idx:
+            env = self.envs[i]
+            env._reset_state()
+            self._finish(i, env._render_frame())
+        self._autoreset[idx] = False
+        return self._observations()
+
     def render(self):
         return self._images.copy() if self.render_mode == "rgb_array" else None
 
