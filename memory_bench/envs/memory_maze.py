@@ -47,6 +47,24 @@ DEFAULT_CONTROL_FREQ = 4.0  # Hz: slow control, so that an agent without hierarc
 CAMERA_RESOLUTIONS = (64, 256)
 
 
+def probe_spaces(size: int, n_targets: int, show_path: bool = False) -> dict[str, spaces.Box]:
+    """Spaces of the probe keys (the ``-ExtraObs`` keys but ``image``) of a maze size."""
+    # Positions lie in the maze, [0, N] cells; relative vectors are at most a diagonal long.
+    reach = float(size) * np.sqrt(2.0)
+    pos = lambda *shape: spaces.Box(0.0, float(size), shape, np.float64)  # noqa: E731
+    rel = lambda *shape: spaces.Box(-reach, reach, shape, np.float64)  # noqa: E731
+    return {
+        "target_color": spaces.Box(0.0, 1.0, (3,), np.float64),
+        "agent_pos": pos(2),
+        "agent_dir": spaces.Box(-1.0, 1.0, (2,), np.float64),
+        "targets_pos": pos(n_targets, 2),
+        "targets_vec": rel(n_targets, 2),
+        "target_pos": pos(2),
+        "target_vec": rel(2),
+        "maze_layout": spaces.Box(0, 2 if show_path else 1, (size, size), np.uint8),
+    }
+
+
 class MemoryMazeEnv(gym.Env):
     """Memory Maze: find the targets of a random 3D maze, again and again, from memory.
 
@@ -196,23 +214,7 @@ class MemoryMazeEnv(gym.Env):
         image_space = spaces.Box(0, 255, self._image.shape, np.uint8)
         self.action_space = spaces.Discrete(len(ACTIONS))
         if extra_obs:
-            # Positions lie in the maze, [0, N] cells; relative vectors are at most a diagonal long.
-            pos = lambda *shape: spaces.Box(0.0, float(size), shape, np.float64)  # noqa: E731
-            reach = float(size) * np.sqrt(2.0)
-            rel = lambda *shape: spaces.Box(-reach, reach, shape, np.float64)  # noqa: E731
-            self.observation_space = spaces.Dict(
-                {
-                    "image": image_space,
-                    "target_color": spaces.Box(0.0, 1.0, (3,), np.float64),
-                    "agent_pos": pos(2),
-                    "agent_dir": spaces.Box(-1.0, 1.0, (2,), np.float64),
-                    "targets_pos": pos(n_targets, 2),
-                    "targets_vec": rel(n_targets, 2),
-                    "target_pos": pos(2),
-                    "target_vec": rel(2),
-                    "maze_layout": spaces.Box(0, 2 if show_path else 1, (size, size), np.uint8),
-                }
-            )
+            self.observation_space = spaces.Dict({"image": image_space, **probe_spaces(size, n_targets, show_path)})
         else:
             self.observation_space = image_space
 
