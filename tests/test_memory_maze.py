@@ -497,7 +497,7 @@ def test_first_person_view_shows_walls_floor_and_sky():
 
 
 def test_batched_substeps_change_nothing(monkeypatch):
-    """Substeps run in one C call away from targets and one by one near them; forcing
+    """Substeps run in as few C calls as the distance to targets allows; forcing
     the one-by-one path everywhere gives the very same episode (positions, rewards)."""
     from conftest import open_layout
 
@@ -508,7 +508,7 @@ def test_batched_substeps_change_nothing(monkeypatch):
         env.world.apply_layout(lay, np.zeros(9, dtype=np.int64), lay.object_cells, env.target_colors)
         env.world.spawn(lay.spawn_cells[0], 0.0)
         if force_fine:
-            monkeypatch.setattr(env.world, "_target_within_reach", lambda n: True)
+            monkeypatch.setattr(env.world, "_safe_substeps", lambda: 1)
         obs = env._observation()
         trace = []
         for _ in range(300):  # steer at the current target

@@ -119,38 +119,42 @@ class MazeWorld:
         """Runs ``n_substeps`` physics steps with ``ctrl`` and ORs into ``touched``
         (bool, one per target) every target in contact with the agent after any substep.
 
-        When no target is within reach of where the agent can get in this control step,
-        all substeps run in one ``mj_step`` call in C; otherwise one at a time, with the
-        contacts checked after each, so that no touch between control steps is missed.
+        The substeps run in as few ``mj_step(model, data, k)`` calls in C as the
+        distance to the nearest target allows: the agent cannot move more than
+        ``MAX_SPEED * timestep`` per substep, so while it is ``g`` metres short of
+        touching distance, the next ``g / (MAX_SPEED * timestep)`` substeps cannot touch
+        anything. Only when a touch is possible within one substep are the contacts
+        checked after every substep; so no touch between control steps is missed, and
+        far from targets a whole control step is one call.
         """
         m, d = self.model, self.data
         d.ctrl[:] = ctrl
-        if not self._target_within_reach(n_substeps):
-            mujoco.mj_step(m, d, n_substeps)
-            return
-        lo, hi = self._target_lo, self._target_hi
-        alo, ahi = self._agent_lo, self._agent_hi
-        for _ in range(n_substeps):
-            mujoco.mj_step(m, d)
-            if d.ncon > 1:  # the ball always touches the ground
+        left = n_substeps
+        while left:
+            k = min(left, self._safe_substeps())
+            mujoco.mj_step(m, d, k)
+            left -= k
+            if k == 1 and d.ncon > 1:  # the ball always touches the ground
                 geom = d.contact.geom
-                is_target = (geom >= lo) & (geom < hi)
-                is_agent = (geom >= alo) & (geom < ahi)
+                is_target = (geom >= self._target_lo) & (geom < self._target_hi)
+                is_agent = (geom >= self._agent_lo) & (geom < self._agent_hi)
                 pairs = is_target & is_agent[:, ::-1]
                 if pairs.any():
-                    touched[geom[pairs] - lo] = True
+                    touched[geom[pairs] - self._target_lo] = True
 
     #: The agent's top speed is 2.0 m/s (0.25 cells per 0.25 s step, the roll motor's
     #: limit against the joint damping); the bound leaves a quarter more.
     MAX_SPEED = 2.5
 
-    def _target_within_reach(self, n_substeps: int) -> bool:
+    def _safe_substeps(self) -> int:
+        """How many substeps from now surely touch no target (at least 1)."""
         d = self.data
         qvel = d.qvel
-        speed = math.hypot(qvel[self._root_dofs[0]], qvel[self._root_dofs[1]])
-        reach = self._touch_distance + max(speed, self.MAX_SPEED) * n_substeps * self.model.opt.timestep
+        per_substep = max(math.hypot(qvel[self._root_dofs[0]], qvel[self._root_dofs[1]]), self.MAX_SPEED)
+        per_substep *= self.model.opt.timestep
         x, y = d.xpos[self.head_body, :2].tolist()
-        return any(math.hypot(tx - x, ty - y) <= reach for tx, ty in self._target_list)
+        gap = min(math.hypot(tx - x, ty - y) for tx, ty in self._target_list) - self._touch_distance
+        return max(1, int(gap / per_substep)) if gap > 0 else 1
 
     # ------------------------------------------------------------------ state in grid units
     def agent_pos(self) -> np.ndarray:
