@@ -132,7 +132,8 @@ def _sky(texels, mip_off, mip_w, mip_h, mip_first, sky_tex, dx, dy, dz, out):
 @nb.njit(cache=True, inline="always", error_model="numpy")
 def _ray_box(ox, oy, oz, ix, iy, iz, lo0, lo1, lo2, hi0, hi1, hi2, tmax):
     """Slab test with the inverse ray direction; returns (t, axis, sign) of the entry
-    face, or t < 0 on a miss (or when the ray starts inside)."""
+    face, or t < 0 on a miss (or when the ray starts inside). The three axes are
+    written out rather than looped over: it is the hottest function of the kernel."""
     t0 = -_BIG
     t1 = tmax
     axis = -1
