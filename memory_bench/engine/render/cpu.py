@@ -28,6 +28,7 @@ _RGB_ROLE = int(mujoco.mjtTextureRole.mjTEXROLE_RGB)
 _BOX = int(mujoco.mjtGeom.mjGEOM_BOX)
 _PLANE = int(mujoco.mjtGeom.mjGEOM_PLANE)
 _SPHERE = int(mujoco.mjtGeom.mjGEOM_SPHERE)
+_CYLINDER = int(mujoco.mjtGeom.mjGEOM_CYLINDER)
 _TEX_2D = int(mujoco.mjtTexture.mjTEXTURE_2D)
 _TEX_SKYBOX = int(mujoco.mjtTexture.mjTEXTURE_SKYBOX)
 _DEFAULT_GEOM_RGBA = np.array([0.5, 0.5, 0.5, 1.0], dtype=np.float32)
@@ -64,8 +65,8 @@ class CpuRenderer:
         welded = (m.body_weldid[body] == 0) & (m.body_mocapid[body] < 0)
         self._static = np.flatnonzero(welded)
         self._dynamic = np.flatnonzero(~welded)
-        supported_static = (int(mujoco.mjtGeom.mjGEOM_BOX), int(mujoco.mjtGeom.mjGEOM_PLANE))
-        supported_dynamic = (int(mujoco.mjtGeom.mjGEOM_SPHERE), int(mujoco.mjtGeom.mjGEOM_CYLINDER))
+        supported_static = (_BOX, _PLANE)
+        supported_dynamic = (_SPHERE, _CYLINDER)
         for ids, kinds, what in ((self._static, supported_static, "static"), (self._dynamic, supported_dynamic, "moving")):
             for g in ids:
                 if self._visible_geom(g) and int(m.geom_type[g]) not in kinds:
