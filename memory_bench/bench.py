@@ -72,10 +72,12 @@ def _measure(make, reset, step, steps, resets, seed):
 
     import numpy as np
 
-    actions = np.random.default_rng(seed).integers(0, 6, size=steps)
     t0 = time.perf_counter()
     env = make()
     make_s = time.perf_counter() - t0
+    # Uniform over the env's own actions (6 for Memory Maze and for envs without an action_space).
+    n_actions = getattr(getattr(env, "action_space", None), "n", 6)
+    actions = np.random.default_rng(seed).integers(0, n_actions, size=steps)
 
     t0 = time.perf_counter()
     reset(env, seed)

@@ -15,6 +15,9 @@ variant                 meaning
 ``HiFreq``              40 Hz control instead of 4 Hz
 ``6CL``                 targets' colours drawn from all six in every size
 ======================  =====================================================
+
+``Alchemy-<level>-v0`` for every named level of symbolic Alchemy
+(:data:`memory_bench.envs.alchemy.chemistry.LEVELS`), with ``level=<level>``.
 """
 
 from __future__ import annotations
@@ -24,10 +27,12 @@ from typing import Any
 
 import gymnasium as gym
 
+from memory_bench.envs.alchemy.chemistry import LEVELS as ALCHEMY_LEVELS
 from memory_bench.envs.memory_maze import SIZES
 
 ENTRY_POINT = "memory_bench.envs.memory_maze:MemoryMazeEnv"
 VECTOR_ENTRY_POINT = "memory_bench.vector:MemoryMazeVectorEnv"
+ALCHEMY_ENTRY_POINT = "memory_bench.envs.alchemy.env:AlchemyEnv"
 
 _HD = dict(camera_resolution=256)
 _TOP = dict(camera_resolution=256, top_camera=True)
@@ -66,6 +71,8 @@ class EnvEntry:
     family: str
     kwargs: dict[str, Any] = field(default_factory=dict)
     max_episode_steps: int | None = None
+    entry_point: str = ENTRY_POINT
+    vector_entry_point: str | None = VECTOR_ENTRY_POINT
 
 
 def _memory_maze_entries() -> list[EnvEntry]:
@@ -85,8 +92,22 @@ def _memory_maze_entries() -> list[EnvEntry]:
     return entries
 
 
+def _alchemy_entries() -> list[EnvEntry]:
+    # No TimeLimit: an episode ends by itself after its trials (200 steps by default).
+    return [
+        EnvEntry(
+            id=f"Alchemy-{level}-v0",
+            family="Alchemy",
+            kwargs={"level": level},
+            entry_point=ALCHEMY_ENTRY_POINT,
+            vector_entry_point=None,
+        )
+        for level in ALCHEMY_LEVELS
+    ]
+
+
 #: Every env id of the package, by id.
-ENVS: dict[str, EnvEntry] = {e.id: e for e in _memory_maze_entries()}
+ENVS: dict[str, EnvEntry] = {e.id: e for e in _memory_maze_entries() + _alchemy_entries()}
 
 
 def families() -> dict[str, list[str]]:
@@ -104,8 +125,8 @@ def register_all() -> None:
             continue
         gym.register(
             id=entry.id,
-            entry_point=ENTRY_POINT,
-            vector_entry_point=VECTOR_ENTRY_POINT,
+            entry_point=entry.entry_point,
+            vector_entry_point=entry.vector_entry_point,
             kwargs=dict(entry.kwargs),
             max_episode_steps=entry.max_episode_steps,
         )

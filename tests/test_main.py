@@ -14,6 +14,7 @@ def test_main_lists_ids_and_plays_an_episode():
     out = proc.stdout
     assert f"{len(ENVS)} registered env ids" in out
     assert "MemoryMaze (64 ids)" in out
+    assert "Alchemy (9 ids)" in out
     for env_id in ENVS:
         assert env_id in out
     last = out.strip().splitlines()[-1]

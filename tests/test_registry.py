@@ -8,7 +8,8 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 
 import memory_bench
-from memory_bench.registry import ENVS, MEMORY_MAZE_VARIANTS
+from memory_bench.envs.alchemy.chemistry import LEVELS as ALCHEMY_LEVELS
+from memory_bench.registry import ENVS, MEMORY_MAZE_VARIANTS, families
 
 SIZES = ("9x9", "11x11", "13x13", "15x15")
 ORIGINAL_VARIANTS = (
@@ -19,21 +20,32 @@ ORIGINAL_VARIANTS = (
 
 def test_every_original_id_is_registered():
     expected = {f"MemoryMaze-{s}{v}-v0" for s in SIZES for v in ORIGINAL_VARIANTS}
-    assert expected == set(ENVS)
+    assert expected == set(families()["MemoryMaze"])
     assert len(MEMORY_MAZE_VARIANTS) == 16
-    for env_id in expected:
+    alchemy = {f"Alchemy-{level}-v0" for level in ALCHEMY_LEVELS}
+    assert "Alchemy-perceptual_mapping_randomized_with_rotation_and_random_bottleneck-v0" in alchemy
+    assert alchemy == set(families()["Alchemy"])
+    assert set(ENVS) == expected | alchemy and list(families()) == ["MemoryMaze", "Alchemy"]
+    for env_id in expected | alchemy:
         assert f"memory_bench:{env_id}".split(":")[1] in gym.registry
 
 
 @pytest.mark.parametrize("env_id", sorted(ENVS))
 def test_check_env(env_id):
     """gymnasium's own checker on every id (episodes shortened by max_episode_steps)."""
-    env = gym.make(f"memory_bench:{env_id}", render_mode="rgb_array", max_episode_steps=20)
+    alchemy = ENVS[env_id].family == "Alchemy"
+    env = gym.make(f"memory_bench:{env_id}", render_mode="ansi" if alchemy else "rgb_array", max_episode_steps=20)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         check_env(env.unwrapped)
     messages = [str(w.message) for w in caught if "memory_bench" in str(w.filename) or "env_checker" in str(w.filename)]
     assert not messages, messages
+    if alchemy:
+        assert env.unwrapped.level.name == ENVS[env_id].kwargs["level"]
+        assert env.unwrapped.action_space == gym.spaces.Discrete(40)
+        assert env.unwrapped.observation_space.shape == (39,)
+        env.close()
+        return
     # The variant keywords reach the env and mean what the original meant.
     base = env.unwrapped
     kwargs = ENVS[env_id].kwargs
