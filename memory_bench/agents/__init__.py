@@ -106,7 +106,7 @@ class Navigator:
 
     def __init__(
         self,
-        clearance: float = 0.22,
+        clearance: float = 0.16,
         turn_angle: float = np.radians(55.0),
         align_angle: float = np.radians(12.0),
         rng: np.random.Generator | None = None,
