@@ -1,0 +1,366 @@
+"""Bots for symbolic Alchemy (spec section 9), written from the spec.
+
+Every bot plays from the 39-value observation (``observe_used=True``, the default); the
+search oracle is also handed the true chemistry. ``play_episode(bot, env, seed)`` runs one
+episode and returns its score.
+
+* :class:`UniformRandomBot`: uniformly random integer actions.
+* :class:`RandomActionBot`: the original's random-action bot: dips a random stone that
+  is not yet +15 into a random potion while both exist, then cashes the positive stones.
+* :class:`CashPositiveBot`: cashes every positive stone, never uses a potion.
+* :class:`IdealObserverBot`: exact Bayesian posterior over the chemistries (world states)
+  consistent with everything seen this episode, and an exhaustive expectimax over the
+  current trial (maximise the expected trial reward, then minimise the expected number
+  of actions; ties go to END, evaluated first).
+* :class:`SearchOracleBot`: the same search with the true chemistry as the only world.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from memory_bench.envs.alchemy.chemistry import (
+    COORDS,
+    EDGE_INDEX,
+    GRAPH_MASKS,
+    Chemistry,
+    Level,
+    PotionMap,
+    align,
+    perceive,
+)
+
+# Perceived stone vectors in {-1, 0, 1}^3, indexed 9 (p0+1) + 3 (p1+1) + (p2+1).
+PERCEIVED = [(a, b, c) for a in (-1, 0, 1) for b in (-1, 0, 1) for c in (-1, 0, 1)]
+
+
+def _pidx(p) -> int:
+    return 9 * (p[0] + 1) + 3 * (p[1] + 1) + (p[2] + 1)
+
+
+def read_items(obs) -> tuple[list, list]:
+    """Existing stones ``(slot, perceived idx, reward sum)`` and potions ``(slot, colour)``
+    from a 39-value observation."""
+    o = np.asarray(obs["symbolic_obs"] if isinstance(obs, dict) else obs)
+    if o.shape != (39,):
+        raise ValueError("the bots read the default 39-value observation (observe_used=True)")
+    vals = np.rint(o * 3).astype(int).tolist()
+    stones = []
+    for i in range(3):
+        if o[5 * i + 4] == 0:
+            p = tuple(v // 3 for v in vals[5 * i:5 * i + 3])
+            stones.append((i, _pidx(p), vals[5 * i + 3]))
+    potions = [(j, vals[15 + 2 * j] + 3) for j in range(12) if o[16 + 2 * j] == 0]
+    return stones, potions
+
+
+def _stone_value(sigma: int, env) -> float:
+    c = (1, 1, 1) if sigma == 3 else None
+    if c is not None:
+        return float(env.reward_weights.value(c))
+    return float(sigma) if sigma > 0 else 0.0
+
+
+class Bot:
+    """Base: ``act(obs, info)`` gives the next integer action for ``self.env`` (unwrapped)."""
+
+    def __init__(self, env, seed: int | None = None):
+        self.env = env.unwrapped
+        self.rng = random.Random(seed)
+        self._plan: list[int] = []
+
+    def begin_episode(self, obs, info) -> None:
+        self._plan = []
+
+    def observe(self, obs, reward, info) -> None:
+        if info.get("is_new_trial"):
+            self._plan = []
+
+    def use_positive_stones(self, obs) -> int:
+        """The original's END: cash every positive stone in slot order, then end the trial."""
+        stones, _ = read_items(obs)
+        self._plan = [self.env.action_for(s) for s, _, sigma in stones if sigma > 0]
+        return self._next_in_plan()
+
+    def _next_in_plan(self) -> int:
+        if self._plan:
+            return self._plan.pop(0)
+        return 0 if self.env.end_trial_action else self.env.noop_action
+
+    def act(self, obs, info) -> int:
+        raise NotImplementedError
+
+
+class UniformRandomBot(Bot):
+    def act(self, obs, info) -> int:
+        return self.rng.randrange(self.env.action_space.n)
+
+
+class CashPositiveBot(Bot):
+    def act(self, obs, info) -> int:
+        if info.get("steps_this_trial", 0) == 0 and not self._plan:
+            return self.use_positive_stones(obs)
+        return self._next_in_plan()
+
+
+class RandomActionBot(Bot):
+    """Spec 9: stones with reward sum below 2 and any potion, chosen at random, until
+    either runs out; then the positive stones are cashed."""
+
+    threshold_for_leaving = 2
+
+    def act(self, obs, info) -> int:
+        if self._plan or getattr(self, "_ending", False):
+            return self._next_in_plan()
+        stones, potions = read_items(obs)
+        candidates = [s for s, _, sigma in stones if sigma < self.threshold_for_leaving]
+        if not candidates or not potions:
+            self._ending = True
+            return self.use_positive_stones(obs)
+        stone = self.rng.sample(candidates, 1)[0]
+        potion = self.rng.sample(potions, 1)[0][0]
+        return self.env.action_for(stone, potion)
+
+    def observe(self, obs, reward, info) -> None:
+        super().observe(obs, reward, info)
+        if info.get("is_new_trial"):
+            self._ending = False
+
+    def begin_episode(self, obs, info) -> None:
+        super().begin_episode(obs, info)
+        self._ending = False
+
+
+# ----------------------------------------------------------------------------- the search
+
+
+class _Worlds:
+    """Every world state of a level (rotation, potion map, stone map, graph) with its prior
+    and the tables the search needs, as numpy arrays over worlds."""
+
+    def __init__(self, rotations, potion_maps, stone_maps, graphs, graph_prior):
+        rot, pm, sm, g = np.meshgrid(
+            np.asarray(rotations), np.asarray(potion_maps), np.asarray(stone_maps), np.arange(len(graphs)), indexing="ij"
+        )
+        self.rot, self.pm, self.sm, self.g = (a.ravel() for a in (rot, pm, sm, g))
+        self.rs = self.rot * 8 + self.sm
+        prior = np.asarray(graph_prior, np.float64)[self.g]
+        self.prior = prior / prior.sum()
+        # latent[rs, pidx]: latent stone of a perceived stone (-1: not aligned).
+        self.latent = np.full((32, 27), -1, np.int64)
+        # percv[rs, c]: perceived index of latent stone c.
+        self.percv = np.zeros((32, 8), np.int64)
+        for r in range(4):
+            for m in range(8):
+                md = COORDS[m]
+                for i, p in enumerate(PERCEIVED):
+                    a = align(p, r)
+                    if a is not None:
+                        c = tuple(x * y for x, y in zip(a, md))
+                        self.latent[r * 8 + m, i] = sum(((v + 1) // 2) << k for k, v in enumerate(c))
+                for c in range(8):
+                    a = tuple(x * y for x, y in zip(COORDS[c], md))
+                    self.percv[r * 8 + m, c] = _pidx(perceive(a, r))
+        # potlat[pm, colour]: latent potion index.
+        self.potlat = np.zeros((48, 6), np.int64)
+        for k in range(48):
+            pmap = PotionMap.from_index(k)
+            for colour in range(6):
+                d, s = pmap.latent_of(colour)
+                self.potlat[k, colour] = 2 * d + (s + 1) // 2
+        # trans[g, c, potion]: latent stone after a dip.
+        self.trans = np.zeros((len(graphs), 8, 6), np.int64)
+        for gi, mask in enumerate(graphs):
+            chem = Chemistry(0, 7, mask, 0)
+            for c in range(8):
+                for p in range(6):
+                    self.trans[gi, c, p] = chem.transition(c, p)
+        self.csum = np.array([sum(COORDS[c]) for c in range(8)])
+
+    @staticmethod
+    def for_level(level: Level) -> "_Worlds":
+        graphs = [GRAPH_MASKS[g] for g in level.graph_indices]
+        return _Worlds(level.rotations, level.potion_maps, level.stone_maps, graphs, level.graph_probs.astype(np.float64))
+
+    @staticmethod
+    def for_chemistry(chem: Chemistry) -> "_Worlds":
+        return _Worlds((chem.rotation,), (chem.potion_map,), (chem.stone_map,), [chem.graph], [1.0])
+
+
+_EPS = 1e-9
+
+
+class IdealObserverBot(Bot):
+    """Bayesian ideal observer with a per-trial expectimax (spec 9).
+
+    ``horizon``: the most dips the search looks ahead (None: to the end of the trial,
+    exhaustive, which is exact but grows about eightfold per potion: seconds for 5
+    potions, far too slow for 12 in this pure-Python search). Past the horizon a state
+    is valued as END. The search restarts at every decision, so a finite horizon is a
+    receding one.
+    """
+
+    def __init__(self, env, seed: int | None = None, horizon: int | None = 3):
+        super().__init__(env, seed)
+        self._worlds_cache = None
+        self.horizon = horizon
+
+    def _worlds_for_episode(self) -> _Worlds:
+        if self._worlds_cache is None:
+            self._worlds_cache = _Worlds.for_level(self.env.level)
+        return self._worlds_cache
+
+    def begin_episode(self, obs, info) -> None:
+        super().begin_episode(obs, info)
+        self._best_value = _stone_value(3, self.env)
+        self.W = self._worlds_for_episode()
+        self.belief = np.arange(len(self.W.prior))
+        self._values = {}
+        self._new_trial(obs)
+
+    def _new_trial(self, obs) -> None:
+        self._ending = False
+        self._memo = {}
+        self._facts = frozenset()
+        stones, _ = read_items(obs)
+        W, b = self.W, self.belief
+        for _, pi, sigma in stones:
+            c = W.latent[W.rs[b], pi]
+            ok = (c >= 0) & (W.csum[np.maximum(c, 0)] == sigma)
+            b = b[ok]
+        self.belief = b
+        self._pending = None
+
+    def observe(self, obs, reward, info) -> None:
+        if info.get("is_new_trial"):
+            self._plan = []
+            self._new_trial(obs)
+            return
+        if self._pending is not None:
+            slot, pi, colour = self._pending
+            self._pending = None
+            stones, _ = read_items(obs)
+            after = next(((p, s) for i, p, s in stones if i == slot), None)
+            if after is not None:
+                outcome = after[0] * 8 + after[1] + 3
+                self.belief = self._split(self.belief, pi, colour).get(outcome, self.belief[:0])
+                self._facts = self._facts | {(pi, self._pending_sigma, colour, outcome)}
+
+    def _split(self, b, pi, colour) -> dict[int, np.ndarray]:
+        """Worlds of belief ``b`` grouped by the outcome (perceived idx * 8 + sum + 3) of
+        dipping perceived stone ``pi`` into ``colour``."""
+        W = self.W
+        rs = W.rs[b]
+        c = W.latent[rs, pi]
+        new = W.trans[W.g[b], c, W.potlat[W.pm[b], colour]]
+        key = W.percv[rs, new] * 8 + W.csum[new] + 3
+        if key.size and (key == key[0]).all():
+            return {int(key[0]): b}
+        order = np.argsort(key, kind="stable")
+        ks = key[order]
+        cuts = np.flatnonzero(np.diff(ks)) + 1
+        return {int(ks[s]): b[order[s:e]] for s, e in zip(np.r_[0, cuts], np.r_[cuts, len(ks)])}
+
+    def _end_value(self, stones) -> float:
+        return sum(_stone_value(s, self.env) for _, s in stones)
+
+    def _search(self, stones: tuple, potions: tuple, b: np.ndarray, facts: frozenset = frozenset(), depth: int = 0):
+        """(expected reward, expected actions, best move) from this trial state; ``stones``
+        a sorted tuple of (perceived idx, sum), ``potions`` counts per colour, ``b`` the
+        worlds consistent with the trial's start and with ``facts``, the dips
+        (stone, colour, outcome) seen in this search path, which stand for ``b`` in the
+        memo key (the same facts give the same worlds)."""
+        key = (stones, potions, facts, depth)
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit
+        end_v = self._end_value(stones)
+        best = (end_v, float(sum(1 for _, s in stones if s > 0)), None)
+        if len(b) and (self.horizon is None or depth < self.horizon):
+            prior = self.W.prior
+            total = prior[b].sum()
+            upper = self._best_value * len(stones)
+            for si, (pi, sigma) in enumerate(stones):
+                if best[0] >= upper - _EPS:
+                    break  # nothing can beat every stone cashed at its best value
+                if (si and stones[si - 1] == (pi, sigma)) or sigma == 3:
+                    continue  # the same stone type again, or a stone already at its best
+                for colour in range(6):
+                    if not potions[colour]:
+                        continue
+                    groups = self._split(b, pi, colour)
+                    own = pi * 8 + sigma + 3
+                    if len(groups) == 1 and own in groups:
+                        continue  # known to have no effect
+                    rest = list(potions)
+                    rest[colour] -= 1
+                    rest = tuple(rest)
+                    ev, ea = 0.0, 1.0
+                    for outcome, sub in groups.items():
+                        w = prior[sub].sum() / total
+                        np_, ns = divmod(outcome, 8)
+                        new_stones = list(stones)
+                        new_stones[si] = (np_, ns - 3)
+                        fact = (pi, sigma, colour, outcome)
+                        v, a, _ = self._search(tuple(sorted(new_stones)), rest, sub, facts | {fact}, depth + 1)
+                        ev += w * v
+                        ea += w * a
+                    if ev > best[0] + _EPS or (abs(ev - best[0]) <= _EPS and ea < best[1] - _EPS):
+                        best = (ev, ea, (pi, sigma, colour))
+        self._memo[key] = best
+        return best
+
+    def act(self, obs, info) -> int:
+        if self._plan or self._ending:
+            return self._next_in_plan()
+        stones, potions = read_items(obs)
+        counts = [0] * 6
+        for _, colour in potions:
+            counts[colour] += 1
+        state = tuple(sorted((p, s) for _, p, s in stones))
+        if self.horizon is not None:
+            self._memo = {}  # a receding horizon: values depend on the depth left
+        _, _, move = self._search(state, tuple(counts), self.belief, self._facts)
+        if move is None:
+            self._ending = True
+            return self.use_positive_stones(obs)
+        pi, sigma, colour = move
+        slot = next(i for i, p, s in stones if (p, s) == (pi, sigma))
+        pslot = next(j for j, c in potions if c == colour)
+        self._pending = (slot, pi, colour)
+        self._pending_sigma = sigma
+        return self.env.action_for(slot, pslot)
+
+
+class SearchOracleBot(IdealObserverBot):
+    """The ideal observer's search, knowing the true chemistry (one world); exhaustive."""
+
+    def __init__(self, env, seed: int | None = None, horizon: int | None = None):
+        super().__init__(env, seed, horizon)
+
+    def _worlds_for_episode(self) -> _Worlds:
+        return _Worlds.for_chemistry(self.env.chemistry)
+
+
+BOTS = {
+    "uniform_random": UniformRandomBot,
+    "random_action": RandomActionBot,
+    "cash_positive": CashPositiveBot,
+    "ideal_observer": IdealObserverBot,
+    "search_oracle": SearchOracleBot,
+}
+
+
+def play_episode(bot: Bot, env, seed: int | None = None) -> float:
+    """Plays one episode of ``env`` with ``bot`` (``env.reset(seed=seed)``); returns the score."""
+    obs, info = env.reset(seed=seed)
+    bot.begin_episode(obs, info)
+    total = 0.0
+    while True:
+        obs, reward, terminated, truncated, info = env.step(bot.act(obs, info))
+        total += reward
+        if terminated or truncated:
+            return total
+        bot.observe(obs, reward, info)
