@@ -358,3 +358,110 @@ def test_belief_state_dict_obs_in_env_matches_space():
         known = bs[12:18] == 1  # a fully known potion map agrees with the truth
         assert (gt[12:18][known] == 1).all()
     assert DIM_MAPS[0] == (0, 1, 2)
+
+
+# ----------------------------------------------------------------------------- vector envs
+
+VEC_ID = f"memory_bench:Alchemy-{STANDARD_LEVEL}-v0"
+
+
+def _vec_spec_with_entry_point():
+    import dataclasses
+
+    from memory_bench.envs.alchemy.vector import ENTRY_POINT
+
+    return dataclasses.replace(gym.spec(VEC_ID.removeprefix("memory_bench:")), vector_entry_point=ENTRY_POINT)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async", "vector_entry_point"])
+def test_make_vec_modes_match_single_envs(mode):
+    """3 envs through a whole episode and into the next: each one gives what a single
+    env with seed 5 + i gives (next-step autoreset: the step after the end returns the
+    next episode's first observation with reward 0). The registry has no vector entry
+    point for Alchemy; the test passes AlchemyVectorEnv's through a copied spec."""
+    n, steps = 3, 205
+    rng = np.random.default_rng(0)
+    actions = rng.integers(0, 40, size=(steps, n))
+    spec = _vec_spec_with_entry_point() if mode == "vector_entry_point" else VEC_ID
+    envs = gym.make_vec(spec, num_envs=n, vectorization_mode=mode)
+    try:
+        assert envs.single_action_space == gym.spaces.Discrete(40) and envs.observation_space.shape == (n, 39)
+        obs, info = envs.reset(seed=5)
+        got_obs, got_rew, got_term = [obs], [], []
+        for a in actions:
+            obs, rew, term, trunc, info = envs.step(a)
+            assert not trunc.any()
+            got_obs.append(obs)
+            got_rew.append(rew)
+            got_term.append(term)
+    finally:
+        envs.close()
+    for i in range(n):
+        env = AlchemyEnv(STANDARD_LEVEL)
+        obs, _ = env.reset(seed=5 + i)
+        np.testing.assert_array_equal(got_obs[0][i], obs)
+        done = False
+        for t, a in enumerate(actions[:, i]):
+            if done:
+                obs, _ = env.reset()
+                rew, term = 0.0, False
+            else:
+                obs, rew, term, _, _ = env.step(int(a))
+            done = term
+            np.testing.assert_array_equal(got_obs[t + 1][i], obs)
+            assert got_rew[t][i] == rew and got_term[t][i] == term
+    assert np.array(got_term)[199].all() and not np.array(got_term)[:199].any()
+
+
+def test_vector_entry_point_time_limit_and_kwargs():
+    from memory_bench.envs.alchemy.vector import AlchemyVectorEnv
+
+    envs = gym.make_vec(_vec_spec_with_entry_point(), num_envs=2, vectorization_mode="vector_entry_point",
+                        end_trial_action=True, max_episode_steps=7)
+    try:
+        assert isinstance(envs.unwrapped, AlchemyVectorEnv) and envs.single_action_space.n == 41
+        envs.reset(seed=0)
+        for t in range(7):
+            _, _, term, trunc, info = envs.step(np.array([1, 0]))  # noop; end trial
+        assert trunc.all() and not term.any() and info["trial_number"].tolist() == [0, 7]
+    finally:
+        envs.close()
+    with pytest.raises(ValueError, match="num_envs"):
+        AlchemyVectorEnv(0)
+
+
+# ----------------------------------------------------------------------------- drawn view
+
+
+def test_rgb_array_render_shows_what_the_observation_shows():
+    pytest.importorskip("pygame")
+    from memory_bench.envs.alchemy import view
+
+    env = make(render_mode="rgb_array")
+    assert env.render().shape == (512, 512, 3)  # before reset: empty slots
+    obs, _ = env.reset(seed=314)
+    board = view.decode(obs)
+    # seed 314 (spec 11): stone 0 perceived (-1,-1,0), sum -1; potion 0 colour index 5
+    assert board.stones[0] == (-1, -1, 0, -1) and board.stones[2] == (-1, 1, 0, -3)
+    assert board.potions[:3] == [5, 5, 1]
+    env.step(env.action_for(0, 0))
+    env.step(env.action_for(1, None))  # +1
+    img = env.render()
+    assert img.shape == (512, 512, 3) and img.dtype == np.uint8
+    assert env.episode_return == 1.0
+    after = view.decode(env._observation())
+    assert after.stones[0] == (-1, 1, 0, -3) and after.stones[1] is None and after.potions[0] is None
+    # the stone is drawn in its perceived colour at the middle of its card, the potions
+    # in theirs, and a used potion is an empty flask
+    x, y, w, h = view._STONE_CARDS[0]
+    assert tuple(img[y + 86, x + w // 2]) == view.STONE_COLOURS[-1][1]
+    x, y, w, h = view._POTION_CELLS[1]
+    assert tuple(img[y + h - 26 + 8, x + w // 2]) == view.POTION_COLOURS[5][1]
+    x, y, w, h = view._POTION_CELLS[0]
+    assert tuple(img[y + h - 26 + 8, x + w // 2]) == view.CARD
+    # the 24-value observation decodes the same way
+    env24 = make(observe_used=False)
+    obs24, _ = env24.reset(seed=314)
+    assert view.decode(obs24) == board
+    with pytest.raises(ValueError, match="render_mode"):
+        make(render_mode="human")

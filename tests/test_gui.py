@@ -277,3 +277,166 @@ def test_atomic_save_leaves_no_partial_file(tmp_path, monkeypatch):
         save_episode(tmp_path, {"image": np.zeros((1, 4, 4, 3), np.uint8)},
                      {"seed": 0, "env_id": "MemoryMaze-9x9-v0", "player": "x", "score": 0, "steps": 0})
     assert list(tmp_path.iterdir()) == []
+
+
+# ----------------------------------------------------------------------------- Alchemy (turn-based)
+
+ALCHEMY = "Alchemy-perceptual_mapping_randomized_with_rotation_and_random_bottleneck-v0"
+A_STEPS = 6
+# Seed 314 (spec section 11): stones perceived (-1,-1,0) sum -1, (0,-1,1) sum +1,
+# (-1,1,0) sum -3; stone 1 into potion 1 makes it the sum -3 stone (-1,1,0).
+# Each item: a key (or a click) and the number of steps played once it is handled.
+A_SCRIPT = [
+    ("1", 0), ("return", 1),  # stone 1 into potion 1 (the first one selected): action 2
+    ("c", 1), ("return", 2),  # stone 1 into the cauldron: -3, action 1
+    ("return", 3),  # stone 2 is selected now (stone 1 is gone), still the cauldron: +1, action 14
+    ("space", 4),  # noop: action 0
+    ("e", 4),  # no end-trial action on this level: nothing played
+    ("p", 4), ("return", 4), ("p", 4),  # paused: Enter plays nothing
+    (("click", "stone", 2), 4), (("click", "potion", 2), 4), ("left", 4), ("right", 4),  # stone 3, potion 3
+    ("enter", 5),  # keypad Enter: stone 3 into potion 3, action 2 + 13 * 2 + 2 = 30
+    ("3", 5), ("up", 5), ("down", 5), ("return", 6),  # stone 3 again, into potion 4: action 31; time limit
+]
+A_ACTIONS = [2, 1, 14, 0, 30, 31]
+A_REWARDS = [0, -3, 1, 0, 0, 0]
+
+
+def click_pos(kind, index):
+    from memory_bench.envs.alchemy import view
+
+    x, y, w, h = view._STONE_CARDS[index] if kind == "stone" else view._POTION_CELLS[index]
+    return (x + w // 2, y + h // 2)
+
+
+@pytest.fixture(scope="module")
+def alchemy_played(tmp_path_factory):
+    """A 6-step Alchemy episode (``--max-steps 6``) through the real loop (``main``),
+    the id given with the ``memory_bench:`` prefix, key presses and clicks from
+    A_SCRIPT, Enter on the summary screen."""
+    out = tmp_path_factory.mktemp("alchemy_recordings")
+    items = iter(A_SCRIPT)
+    seen = {"rounds": 0, "steps": [], "player": None, "messages": []}
+
+    def script(player):
+        seen["rounds"] += 1
+        seen["player"] = player
+        assert seen["rounds"] < 200, "the loop did not finish"
+        seen["messages"].append(player.controls.message)
+        if player.state == "summary":
+            post(pygame.K_RETURN)
+            return ()
+        if seen["steps"]:  # the steps played after the previous item
+            assert player.recorder.steps == seen["steps"][-1][1], seen["steps"][-1]
+        item, steps = next(items)
+        seen["steps"].append((item, steps))
+        if isinstance(item, tuple):
+            pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=click_pos(item[1], item[2])))
+        else:
+            post(pygame.key.key_code(item) if item != "enter" else pygame.K_KP_ENTER)
+        return ()
+
+    rc = app.main(
+        ["--env", f"memory_bench:{ALCHEMY}", "--max-steps", str(A_STEPS), "--episodes", "1", "--seed", "314",
+         "--player", "tester", "--out", str(out)],
+        script=script,
+    )
+    assert rc == 0
+    files = sorted(out.glob("*.npz"))
+    assert len(files) == 1
+    return {"path": files[0], "out": out, **seen}
+
+
+def test_alchemy_plays_one_step_per_decision(alchemy_played):
+    player = alchemy_played["player"]
+    assert isinstance(player, app.TurnPlayer) and player.env_id == ALCHEMY
+    assert [s for _, s in alchemy_played["steps"]] == [s for _, s in A_SCRIPT]  # every item was handled
+    assert player.completed == 1 and player.state == "done" and player.score == -2
+    assert any("no end-trial action" in m for m in alchemy_played["messages"])
+    assert any("stone 1 into the cauldron: -3" in m for m in alchemy_played["messages"])
+
+
+def test_alchemy_recording_holds_the_symbolic_observation(alchemy_played):
+    arrays, meta = load_episode(alchemy_played["path"])
+    n = A_STEPS + 1
+    assert set(arrays) == {"observation", "action", "reward", "trial_number", "steps_this_trial"}
+    assert arrays["observation"].shape == (n, 39) and arrays["observation"].dtype == np.float32
+    assert arrays["action"].shape == (n, 40) and not arrays["action"][0].any()
+    assert arrays["action"][1:].argmax(1).tolist() == A_ACTIONS
+    assert arrays["reward"].tolist() == [0, *A_REWARDS]
+    assert meta["score"] == -2 and meta["steps"] == A_STEPS and meta["complete"] and meta["env_id"] == ALCHEMY
+    assert arrays["trial_number"].tolist() == [0] * n and arrays["steps_this_trial"].tolist() == list(range(n))
+    # the observations are the env's: stone 1 after potion 1 (spec 11), then cashed
+    np.testing.assert_allclose(arrays["observation"][1][:5], [-1, 1, 0, -1, 0])
+    np.testing.assert_array_equal(arrays["observation"][2][:5], [2, 2, 2, 2, 1])
+    assert arrays["observation"][1][16] == 1  # potion 1 used
+    assert replay_check(alchemy_played["path"])
+
+
+def test_alchemy_replay_check_catches_a_changed_recording(alchemy_played, tmp_path):
+    arrays, meta = load_episode(alchemy_played["path"])
+    act = arrays["action"].copy()
+    act[5] = np.roll(act[5], 1)
+    meta.pop("date")
+    bad = save_episode(tmp_path, {**arrays, "action": act}, meta)
+    assert not replay_check(bad)
+
+
+def test_alchemy_replay_mode_draws_the_board(alchemy_played):
+    shown = []
+
+    def script(viewer):
+        shown.append(viewer.t)
+        if viewer.state == "summary":
+            post(pygame.K_ESCAPE)
+        return set()
+
+    assert app.main(["--replay", str(alchemy_played["path"]), "--fps", "0"], script=script) == 0
+    assert shown[0] == 0 and max(shown) == A_STEPS and shown == sorted(shown)
+
+
+def test_alchemy_screen_shows_stones_potions_and_selection(tmp_path):
+    from memory_bench.envs.alchemy import view
+
+    player = app.Player(ALCHEMY, seed=314, out=tmp_path, player="p")
+    try:
+        assert isinstance(player, app.TurnPlayer)
+        player.draw()
+        screen = pygame.display.get_surface()
+        assert screen.get_size() == app.WINDOW
+        x, y, w, h = view._STONE_CARDS[0]
+        assert tuple(screen.get_at((x + w // 2, y + 86)))[:3] == view.STONE_COLOURS[-1][1]  # stone 1 is purple
+        assert tuple(screen.get_at((x + 1, y + h // 2)))[:3] == view.ACCENT  # and selected
+        x, y, w, h = view._POTION_CELLS[0]
+        assert tuple(screen.get_at((x + w // 2, y + h - 18)))[:3] == view.POTION_COLOURS[5][1]  # turquoise
+        # selection keys change the selection but play nothing
+        for name in ("2", "right", "right", "c", "left"):
+            assert player.controls.key(name) is None
+        assert (player.controls.stone, player.controls.target) == (1, 11) and player.recorder.steps == 0
+        assert player.controls.key("return") == player.env.unwrapped.action_for(1, 11) == 26
+    finally:
+        player.close()
+
+
+def test_alchemy_end_trial_key_with_env_kwarg(tmp_path):
+    player = app.Player(ALCHEMY, seed=3, out=tmp_path, env_kwargs={"end_trial_action": True}, max_steps=3,
+                        episodes=1)
+    events = iter([pygame.K_e, pygame.K_SPACE, pygame.K_e, pygame.K_RETURN])
+
+    def script(p):
+        post(next(events))
+
+    player.run(script)
+    arrays, meta = load_episode(player.saved[0])
+    assert arrays["action"].shape == (4, 41) and arrays["action"][1:].argmax(1).tolist() == [0, 1, 0]
+    assert arrays["trial_number"].tolist() == [0, 1, 1, 2] and meta["make_kwargs"] == {"end_trial_action": True}
+    assert replay_check(player.saved[0])
+
+
+def test_alchemy_command_line_errors(tmp_path, capsys):
+    for argv, message in [(["--env", ALCHEMY, "--res", "64"], "--res is for image envs"),
+                          (["--env", ALCHEMY, "--env-kwarg", "nope"], "KEY=VALUE"),
+                          (["--env", ALCHEMY, "--env-kwarg", "colour=1", "--out", str(tmp_path)], "--env-kwarg")]:
+        with pytest.raises(SystemExit) as e:
+            app.main(argv)
+        assert e.value.code == 2 and message in capsys.readouterr().err
+    assert not app.is_turn_based("MemoryMaze-9x9-v0") and app.is_turn_based(f"memory_bench:{ALCHEMY}")

@@ -6,6 +6,10 @@ One compressed NPZ file per episode, T steps:
 key                shape, dtype            meaning
 =================  ======================  =============================================
 ``image``          (T+1, H, W, 3) uint8    observations; [0] before the first action
+                                           (image envs: Memory Maze)
+``observation``    (T+1, D) float32        instead of ``image`` for envs without one
+                                           (symbolic Alchemy: the 39 (or 24) values of
+                                           ``symbolic_obs``, what the agent sees)
 ``action``         (T+1, A) float32        one-hot of the action that led to this frame;
                                            row 0 all zeros
 ``reward``         (T+1,) float32          reward of that action; [0] = 0
@@ -13,6 +17,8 @@ probe keys         (T+1, ...)              ``env.unwrapped.probe_observation()``
                                            observation's own probe keys) at each frame:
                                            agent_pos, agent_dir, targets_pos, targets_vec,
                                            target_pos, target_vec, target_color, maze_layout
+                                           (Alchemy: ``trial_number`` and
+                                           ``steps_this_trial`` from the env's info)
 metadata           0-d arrays              seed, env_id, player, date (ISO 8601, UTC),
                                            version, score, steps, complete,
                                            max_episode_steps, make_kwargs (JSON), fps,
@@ -37,7 +43,8 @@ from typing import Any
 import numpy as np
 
 PROBE_KEYS = ("agent_pos", "agent_dir", "targets_pos", "targets_vec", "target_pos", "target_vec", "target_color", "maze_layout")
-DATA_KEYS = ("image", "action", "reward")
+DATA_KEYS = ("action", "reward")  # and one of FRAME_KEYS
+FRAME_KEYS = ("image", "observation")
 META_KEYS = ("seed", "env_id", "player", "date", "version", "score", "steps", "complete", "max_episode_steps", "make_kwargs", "fps", "time_s")
 
 
@@ -46,12 +53,13 @@ class RecordingError(ValueError):
 
 
 def make_env(env_id: str, make_kwargs: dict[str, Any] | None = None, max_episode_steps: int | None = None):
-    """``gym.make`` of a registered id (``memory_bench:`` prefix added)."""
+    """``gym.make`` of a registered id (``memory_bench:`` prefix added if missing)."""
     import gymnasium as gym
 
     import memory_bench  # noqa: F401  (registers the ids)
 
     kwargs = dict(make_kwargs or {})
+    env_id = env_id.removeprefix("memory_bench:")
     if max_episode_steps is not None:
         kwargs["max_episode_steps"] = int(max_episode_steps)
     return gym.make(f"memory_bench:{env_id}", **kwargs)
@@ -70,10 +78,19 @@ def episode_limit(env) -> int | None:
 
 
 def split_observation(obs) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """The image of an observation and the probe keys it carries (dict observations)."""
+    """The frame of an observation (its image, or Alchemy's ``symbolic_obs``) and the
+    probe keys it carries (dict observations)."""
     if isinstance(obs, dict):
-        return obs["image"], {k: v for k, v in obs.items() if k in PROBE_KEYS}
+        frame = obs["image"] if "image" in obs else obs["symbolic_obs"]
+        return frame, {k: v for k, v in obs.items() if k in PROBE_KEYS}
     return obs, {}
+
+
+def frame_key(frame: np.ndarray) -> str:
+    """The recording key of a frame: ``image`` for (H, W, 3) uint8 images, else
+    ``observation``."""
+    frame = np.asarray(frame)
+    return "image" if frame.ndim == 3 and frame.dtype == np.uint8 else "observation"
 
 
 def probes_of(env, obs) -> dict[str, np.ndarray]:
@@ -93,6 +110,7 @@ class EpisodeRecorder:
         self.n_actions = int(n_actions)
         self._capacity = (capacity or 1000) + 1
         self._images: np.ndarray | None = None
+        self.frame_key = "image"  # or "observation", from the first frame (frame_key())
         self.actions: list[int] = []
         self.rewards: list[float] = []
         self.probes: dict[str, list[np.ndarray]] = {}
@@ -103,9 +121,11 @@ class EpisodeRecorder:
         if (action is None) != (self.frames == 0):
             raise ValueError("the first frame has no action; every later one has one")
         if self._images is None:
-            self._images = np.empty((self._capacity, *image.shape), dtype=np.uint8)
+            self.frame_key = frame_key(image)
+            dtype = np.uint8 if self.frame_key == "image" else np.float32
+            self._images = np.empty((self._capacity, *np.shape(image)), dtype=dtype)
         elif self.frames == len(self._images):
-            grown = np.empty((2 * len(self._images), *image.shape), dtype=np.uint8)
+            grown = np.empty((2 * len(self._images), *np.shape(image)), dtype=self._images.dtype)
             grown[: self.frames] = self._images
             self._images = grown
         self._images[self.frames] = image
@@ -125,13 +145,13 @@ class EpisodeRecorder:
         return float(np.sum(self.rewards, dtype=np.float64))
 
     def arrays(self) -> dict[str, np.ndarray]:
-        """The episode's data keys (image, action, reward and the probe keys)."""
+        """The episode's data keys (image or observation, action, reward and the probe keys)."""
         n = self.frames
         action = np.zeros((n, self.n_actions), dtype=np.float32)
         action[np.arange(1, n), self.actions] = 1.0
         reward = np.zeros(n, dtype=np.float32)
         reward[1:] = self.rewards
-        out = {"image": self._images[:n].copy(), "action": action, "reward": reward}
+        out = {self.frame_key: self._images[:n].copy(), "action": action, "reward": reward}
         for key, values in self.probes.items():
             out[key] = np.stack(values)
         return out
@@ -219,39 +239,44 @@ def load_episode(path: str | os.PathLike) -> tuple[dict[str, np.ndarray], dict[s
     with data:
         meta = _metadata(data, path)
         missing = [k for k in DATA_KEYS if k not in data.files]
+        if not any(k in data.files for k in FRAME_KEYS):
+            missing.insert(0, " or ".join(FRAME_KEYS))
         if missing:
             raise RecordingError(f"{str(path)!r} is not an episode recording: missing key(s) {missing}")
         arrays = {k: data[k] for k in data.files if k not in META_KEYS}
-    n = len(arrays["image"])
-    if arrays["image"].ndim != 4 or arrays["image"].dtype != np.uint8 or any(len(arrays[k]) != n for k in arrays):
+    frames = arrays["image"] if "image" in arrays else arrays["observation"]
+    n = len(frames)
+    bad_frames = (frames.ndim != 4 or frames.dtype != np.uint8) if "image" in arrays else frames.ndim < 2
+    if bad_frames or any(len(arrays[k]) != n for k in arrays):
         raise RecordingError(f"{str(path)!r}: inconsistent shapes {({k: v.shape for k, v in arrays.items()})}")
     return arrays, meta
 
 
 def replay_check(path: str | os.PathLike, verbose: bool = False) -> bool:
     """Re-runs a recording's actions on a new env made with its env id, make arguments
-    and seed; True when every observation equals the recorded image (and every reward
-    the recorded reward)."""
+    and seed; True when every observation equals the recorded frame (image, or
+    observation) and every reward the recorded reward."""
     arrays, meta = load_episode(path)
+    frames = arrays["image"] if "image" in arrays else arrays["observation"]
     env = make_env(meta["env_id"], meta["make_kwargs"], meta["max_episode_steps"])
     try:
         obs, _ = env.reset(seed=int(meta["seed"]))
         image, _ = split_observation(obs)
-        if not np.array_equal(image, arrays["image"][0]):
+        if not np.array_equal(image, frames[0]):
             if verbose:
                 print("frame 0 differs")
             return False
-        for t in range(1, len(arrays["image"])):
+        for t in range(1, len(frames)):
             action = int(np.argmax(arrays["action"][t]))
             obs, reward, terminated, truncated, _ = env.step(action)
             image, _ = split_observation(obs)
-            if not np.array_equal(image, arrays["image"][t]) or np.float32(reward) != arrays["reward"][t]:
+            if not np.array_equal(image, frames[t]) or np.float32(reward) != arrays["reward"][t]:
                 if verbose:
                     print(f"frame {t} differs")
                 return False
-            if (terminated or truncated) and t != len(arrays["image"]) - 1:
+            if (terminated or truncated) and t != len(frames) - 1:
                 if verbose:
-                    print(f"episode ended at step {t}, recording has {len(arrays['image']) - 1}")
+                    print(f"episode ended at step {t}, recording has {len(frames) - 1}")
                 return False
         return True
     finally:

@@ -53,7 +53,7 @@ class AlchemyEnv(gym.Env):
       decode to END TRIAL without that action raises ``ValueError``).
     """
 
-    metadata = {"render_modes": ["ansi"], "render_fps": 4}
+    metadata = {"render_modes": ["ansi", "rgb_array"], "render_fps": 4}
     renderer_name = "none"
 
     def __init__(
@@ -83,8 +83,8 @@ class AlchemyEnv(gym.Env):
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < lo or (hi is not None and value > hi):
                 allowed = f"an integer from {lo} to {hi}" if hi is not None else f"an integer >= {lo}"
                 raise ValueError(f"{name} must be {allowed}, got {value!r}")
-        if render_mode not in (None, "ansi"):
-            raise ValueError(f"render_mode must be None or 'ansi', got {render_mode!r}")
+        if render_mode not in (None, "ansi", "rgb_array"):
+            raise ValueError(f"render_mode must be None, 'ansi' or 'rgb_array', got {render_mode!r}")
         self.render_mode = render_mode
         self.num_trials = int(num_trials)
         self.num_stones = int(num_stones_per_trial)
@@ -133,6 +133,7 @@ class AlchemyEnv(gym.Env):
         self._started = False
         self.trial_number = -1
         self.steps_this_trial = 0
+        self.episode_return = 0.0  # the rewards of this episode so far (shown by render)
         self.stones: list[int] = []  # latent stone index per slot, -1 when used or empty
         self.potions: list[int] = []  # latent potion index per slot, -1 when used or empty
 
@@ -191,6 +192,7 @@ class AlchemyEnv(gym.Env):
         else:
             self.belief = None
         self.trial_number = -1
+        self.episode_return = 0.0
         self._done = False
         self._started = True
         self._new_trial()
@@ -269,6 +271,7 @@ class AlchemyEnv(gym.Env):
                                     chem.perceived_stone(new), sum(COORDS[new]), chem.potion_colour(p),
                                 )
         # u == -1 or any other negative value: a no-op.
+        self.episode_return += reward
         self.steps_this_trial += 1
         new_trial = False
         if end_trial or self.steps_this_trial >= self.max_steps_per_trial:
@@ -313,7 +316,25 @@ class AlchemyEnv(gym.Env):
     def noop_action(self) -> int:
         return self._b - 1
 
+    def interactive(self):
+        """Turn-based controls and the drawn board for the GUI player
+        (:class:`memory_bench.envs.alchemy.view.AlchemyControls`): with this method the
+        player waits for a choice (stone, then potion or cauldron, Enter) and plays one
+        step per decision."""
+        from memory_bench.envs.alchemy.view import AlchemyControls
+
+        return AlchemyControls(self)
+
     def render(self):
+        """``"ansi"``: the state as text (with the true stone values); ``"rgb_array"``:
+        the drawn board, a (512, 512, 3) uint8 image of what the observation shows
+        (stones' perceived features and reward indicators, potion colours, used slots),
+        with the trial, the steps left in it and the score (needs pygame, the ``gui``
+        extra)."""
+        if self.render_mode == "rgb_array":
+            from memory_bench.envs.alchemy.view import render_rgb
+
+            return render_rgb(self)
         if self.render_mode != "ansi":
             return None
         if self.chemistry is None:
