@@ -1,0 +1,115 @@
+"""Arbitrary visuomotor mapping: remember which of four buttons goes with each picture.
+
+Spec ``dmlab30_and_memory_suite.md`` 1.21 (DMLab-30) and 2.9 (Memory Task Suite).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+from memory_bench.envs.psychlab.base import EDGE_BUTTONS, PsychLabEnv
+from memory_bench.envs.psychlab.screen import BLACK
+from memory_bench.envs.psychlab.tasks._common import show_picture, stimulus_pool
+
+#: First presentation of a picture: the correct button dull green, the others dull red.
+CUE_GREEN = (100, 200, 100)
+CUE_RED = (200, 100, 100)
+
+
+class ArbitraryVisuomotorMapping(PsychLabEnv):
+    """PsychLab arbitrary visuomotor mapping (cued recall of picture -> button maps).
+
+    ## Description
+    The agent faces a 512-pixel white screen. It looks at the red fixation cross to start
+    a trial; a picture (75 % of the screen) appears with four buttons at the middle of
+    the edges (``up``, ``down``, ``left``, ``right``). Each picture has one correct
+    button. The first time a picture is shown its correct button is cued dull green and
+    the others dull red; afterwards all buttons are black. Looking at a button reveals
+    the answer (bright green for the correct button, bright red for the others);
+    looking away from it ends the trial. Curriculum: the episode starts with one
+    picture; the current K pictures are shown in a shuffled block; when all K trials of
+    a block are correct a new picture (with a uniformly drawn button) joins, and every
+    block is reshuffled.
+
+    ## Action Space
+    ``Discrete(11)`` (:data:`memory_bench.envs.psychlab.base.ACTION_NAMES`): only the
+    look actions move the gaze (20 pixels per frame, 8.8 degrees per step); or
+    ``Box(-1, 1, (2,))`` with ``action_type="continuous"``.
+
+    ## Observation Space
+    ``Box(0, 255, (64, 64, 3), uint8)``: the agent's first-person view of the screen
+    (``resolution``, ``view`` change it).
+
+    ## Rewards
+    +1 for a correct answer, 0 for a wrong one, paid when the gaze leaves the button.
+
+    ## Episode End
+    18000 frames (4500 steps) or 60 trials in DMLab-30; Memory Task Suite levels: 50
+    trials in 18000 frames (train), 40 / 18000 (interpolate), 75 / 27000
+    (extrapolate), and the episode ends after 300 frames with the gaze off the screen.
+
+    ## Arguments
+    ``stimuli``: ``"all"`` (2,400 pictures), ``"train"`` (even indices) or
+    ``"holdout"`` (odd); plus those of :class:`PsychLabEnv`.
+
+    ``info``: ``correct_answer`` (button name), ``set_size`` (K), ``image`` (picture
+    index), ``first_presentation``, and the common keys.
+
+    ## Reference scores
+    DMLab-30: human 58.75, random 0.163 (episode return).
+
+    ## Version History
+    * v0: initial release.
+    """
+
+    screen_size = 512
+    default_episode_frames = 18000
+    default_max_trials = 60
+    human_score: ClassVar[float | None] = 58.75
+    random_score: ClassVar[float | None] = 0.163
+
+    def __init__(self, *, stimuli: str = "all", **kwargs: Any):
+        self.pool = stimulus_pool(stimuli)
+        self.stimuli = stimuli
+        super().__init__(**kwargs)
+
+    def _reset_task(self) -> None:
+        self._order = self.np_random.permutation(self.pool)
+        self._next_new = 0
+        self.mapping: dict[int, str] = {}
+        self._shown: set[int] = set()
+        self._add_association()
+        self._new_block()
+
+    def _add_association(self) -> None:
+        if self._next_new >= len(self._order):
+            return  # every picture is in use: keep the current list
+        image = int(self._order[self._next_new])
+        self._next_new += 1
+        self.mapping[image] = list(EDGE_BUTTONS)[int(self.np_random.integers(len(EDGE_BUTTONS)))]
+
+    def _new_block(self) -> None:
+        items = list(self.mapping)
+        self._block = [items[i] for i in self.np_random.permutation(len(items))]
+        self._block_pos = 0
+        self._block_correct = True
+
+    def _start_trial(self) -> None:
+        image = self._block[self._block_pos]
+        correct = self.mapping[image]
+        first = image not in self._shown
+        self._shown.add(image)
+        show_picture(self.screen, image)
+        colors = {n: (CUE_GREEN if n == correct else CUE_RED) for n in EDGE_BUTTONS} if first else None
+        self.truth.update(set_size=len(self.mapping), image=image, first_presentation=first)
+        self._add_buttons(dict(EDGE_BUTTONS), correct, color=BLACK, colors=colors, reveal_all=True, on_answer=self._answered)
+
+    def _answered(self, name: str, correct: bool) -> None:
+        self._block_correct &= correct
+        self._block_pos += 1
+        if self._block_pos >= len(self._block):
+            if self._block_correct:
+                self._add_association()
+            self._new_block()
