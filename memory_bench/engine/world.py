@@ -15,6 +15,7 @@ import mujoco
 import numpy as np
 
 from memory_bench.engine.layout import MazeLayout, cell_to_world, world_to_grid
+from memory_bench.engine.render import model_changed
 from memory_bench.engine.scene import (
     CELL_SIZE,
     COLLIDER_GROUP,
@@ -98,6 +99,7 @@ class MazeWorld:
         self._target_xy[:] = cell_to_world(target_cells, self.cfg.grid, CELL_SIZE)
         self._target_list = self._target_xy.tolist()
         m.geom_rgba[self.target_geoms, :3] = target_colors
+        model_changed(m)  # renderers re-read visibility, materials and colours
         self.layout = layout
 
     def spawn(self, cell: np.ndarray, heading: float) -> None:

@@ -11,6 +11,7 @@ so the environments never depend on one backend:
 
 from __future__ import annotations
 
+import weakref
 from typing import Protocol
 
 import mujoco
@@ -32,6 +33,26 @@ class Renderer(Protocol):
 
     def close(self) -> None:
         ...
+
+
+_VERSIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def model_version(model: mujoco.MjModel) -> list[int]:
+    """The change counter of ``model``: a one-element list that :func:`model_changed`
+    increments. Renderers keep it and compare its value at every frame, which costs
+    next to nothing, instead of comparing model arrays."""
+    counter = _VERSIONS.get(model)
+    if counter is None:
+        counter = _VERSIONS[model] = [0]
+    return counter
+
+
+def model_changed(model: mujoco.MjModel) -> None:
+    """Tells every renderer of ``model`` that model arrays deciding what is shown
+    (geom groups, materials, colours) were written; their next frame re-reads them.
+    Whoever writes such arrays after a renderer is made must call it."""
+    model_version(model)[0] += 1
 
 
 def make_renderer(name: str, model: mujoco.MjModel, height: int, width: int, parallel: bool = False) -> Renderer:

@@ -28,7 +28,6 @@ import numba as nb
 import numpy as np
 
 SITE_BASE = 1_000_000
-TRILINEAR = True
 _BIG = 1e30
 
 
@@ -53,8 +52,9 @@ def _log2(x):
 
 
 @nb.njit(cache=True, inline="always", error_model="numpy")
-def _bilinear(texels, off, w, h, u, v, out):
-    """Bilinear sample at texture coords (u, v) in [0, 1) (wrapping), row 0 = v 0."""
+def _bilinear(texels, off, w, h, u, v):
+    """Bilinear sample at texture coords (u, v) in [0, 1) (wrapping), row 0 = v 0;
+    ``texels`` holds one packed texel (r | g << 8 | b << 16) per uint32."""
     x = u * w - 0.5
     y = v * h - 0.5
     x0 = math.floor(x)
@@ -70,18 +70,37 @@ def _bilinear(texels, off, w, h, u, v, out):
         iy0 += h
     ix1 = ix0 + 1 if ix0 + 1 < w else 0
     iy1 = iy0 + 1 if iy0 + 1 < h else 0
-    for c in range(3):
-        a = float(texels[off + (iy0 * w + ix0) * 3 + c])
-        b = float(texels[off + (iy0 * w + ix1) * 3 + c])
-        cc = float(texels[off + (iy1 * w + ix0) * 3 + c])
-        d = float(texels[off + (iy1 * w + ix1) * 3 + c])
-        top = a + (b - a) * fx
-        bot = cc + (d - cc) * fx
-        out[c] = top + (bot - top) * fy
+    row0 = off + iy0 * w
+    row1 = off + iy1 * w
+    pa = texels[row0 + ix0]
+    pb = texels[row0 + ix1]
+    pc = texels[row1 + ix0]
+    pd = texels[row1 + ix1]
+    a = float(pa & 255)
+    b = float(pb & 255)
+    c = float(pc & 255)
+    d = float(pd & 255)
+    top = a + (b - a) * fx
+    bot = c + (d - c) * fx
+    r = top + (bot - top) * fy
+    a = float((pa >> 8) & 255)
+    b = float((pb >> 8) & 255)
+    c = float((pc >> 8) & 255)
+    d = float((pd >> 8) & 255)
+    top = a + (b - a) * fx
+    bot = c + (d - c) * fx
+    g = top + (bot - top) * fy
+    a = float(pa >> 16)
+    b = float(pb >> 16)
+    c = float(pc >> 16)
+    d = float(pd >> 16)
+    top = a + (b - a) * fx
+    bot = c + (d - c) * fx
+    return r, g, top + (bot - top) * fy
 
 
 @nb.njit(cache=True, inline="always", error_model="numpy")
-def _sample(texels, mip_off, mip_w, mip_h, mip_first, mip_count, tex, u, v, rho, out, tmp):
+def _sample(texels, mip_off, mip_w, mip_h, mip_first, mip_count, tex, u, v, rho):
     """Trilinear sample of texture ``tex``; ``rho`` is the texel footprint of a pixel at level 0."""
     first = mip_first[tex]
     n = mip_count[tex]
@@ -91,20 +110,17 @@ def _sample(texels, mip_off, mip_w, mip_h, mip_first, mip_count, tex, u, v, rho,
     lo = int(lod)
     t = lod - lo
     k = first + lo
-    if TRILINEAR:
-        _bilinear(texels, mip_off[k], mip_w[k], mip_h[k], u, v, out)
-        if t > 0.0 and lo + 1 < n:
-            _bilinear(texels, mip_off[k + 1], mip_w[k + 1], mip_h[k + 1], u, v, tmp)
-            for c in range(3):
-                out[c] = out[c] + (tmp[c] - out[c]) * t
-    else:
-        if t > 0.5 and lo + 1 < n:
-            k += 1
-        _bilinear(texels, mip_off[k], mip_w[k], mip_h[k], u, v, out)
+    r, g, b = _bilinear(texels, mip_off[k], mip_w[k], mip_h[k], u, v)
+    if t > 0.0 and lo + 1 < n:
+        r2, g2, b2 = _bilinear(texels, mip_off[k + 1], mip_w[k + 1], mip_h[k + 1], u, v)
+        r = r + (r2 - r) * t
+        g = g + (g2 - g) * t
+        b = b + (b2 - b) * t
+    return r, g, b
 
 
 @nb.njit(cache=True, inline="always", error_model="numpy")
-def _sky(texels, mip_off, mip_w, mip_h, mip_first, sky_tex, dx, dy, dz, out):
+def _sky(texels, mip_off, mip_w, mip_h, mip_first, sky_tex, dx, dy, dz):
     """Skybox: MuJoCo's cube faces stacked (+x, -x, up, down, +y, -y), unlit."""
     k = mip_first[sky_tex]
     w = mip_w[k]
@@ -124,9 +140,8 @@ def _sky(texels, mip_off, mip_w, mip_h, mip_first, sky_tex, dx, dy, dz, out):
         t = -dz / ay
     col = min(w - 1, max(0, int((s + 1.0) * 0.5 * w)))
     row = min(face_h - 1, max(0, int((t + 1.0) * 0.5 * face_h)))
-    base = mip_off[k] + ((face * face_h + row) * w + col) * 3
-    for c in range(3):
-        out[c] = float(texels[base + c])
+    p = texels[mip_off[k] + (face * face_h + row) * w + col]
+    return float(p & 255), float((p >> 8) & 255), float(p >> 16)
 
 
 @nb.njit(cache=True, inline="always", error_model="numpy")
@@ -320,9 +335,16 @@ def _static_uv(kind, axis, sign, lo0, lo1, lo2, hi0, hi1, hi2, px, py, pz):
     return (px - lo0) / ex, v, 1.0 / ex, 0.0, 0.0, 0.0, 0.0, -1.0 / ez
 
 
+@nb.njit(cache=True, inline="always", error_model="numpy")
+def _to_u8(x):
+    """Rounds a colour channel to the nearest uint8, clamped."""
+    val = x + 0.5
+    return np.uint8(255) if val >= 255.0 else (np.uint8(0) if val <= 0.0 else np.uint8(int(val)))
+
+
 @nb.njit(cache=True, error_model="numpy", nogil=True)
 def _render_row(
-    i, rects, active, col, tmp,
+    i, rects, active, sxs,
     out, seg,
     cam_pos, cam_mat, tan_half_fovy,
     ambient, diffuse,
@@ -354,7 +376,7 @@ def _render_row(
     gy1 = gy0 + ny_cells * ch
     sy = (1.0 - 2.0 * (i + 0.5) / h) * tan_half_fovy
     for j in range(w):
-        sx = (2.0 * (j + 0.5) / w - 1.0) * tan_half_fovy * aspect
+        sx = sxs[j]
         rx = fx[0] * sx + fy[0] * sy - fz[0]
         ry = fx[1] * sx + fy[1] * sy - fz[1]
         rz = fx[2] * sx + fy[2] * sy - fz[2]
@@ -482,9 +504,10 @@ def _render_row(
         # ---- shade
         if hit_dyn >= 0:
             seg[i, j] = d_id[hit_dyn]
-            lam = nxh * lx + nyh * ly + nzh * lz
-            for c in range(3):
-                col[c] = d_rgba[hit_dyn, c] * 255.0 * (ambient[c] + diffuse[c] * max(0.0, lam))
+            lam = max(0.0, nxh * lx + nyh * ly + nzh * lz)
+            cr = d_rgba[hit_dyn, 0] * 255.0 * (ambient[0] + diffuse[0] * lam)
+            cg = d_rgba[hit_dyn, 1] * 255.0 * (ambient[1] + diffuse[1] * lam)
+            cb = d_rgba[hit_dyn, 2] * 255.0 * (ambient[2] + diffuse[2] * lam)
         elif hit_static >= 0:
             g = hit_static
             seg[i, j] = s_id[g]
@@ -494,7 +517,7 @@ def _render_row(
             nv0 = hit_sign if hit_axis == 0 else 0.0
             nv1 = hit_sign if hit_axis == 1 else 0.0
             nv2 = hit_sign if hit_axis == 2 else 0.0
-            lam = nv0 * lx + nv1 * ly + nv2 * lz
+            lam = max(0.0, nv0 * lx + nv1 * ly + nv2 * lz)
             tex = s_tex[g]
             if tex >= 0:
                 u, v, ux, uy, uz, vx, vy, vz = _static_uv(
@@ -532,64 +555,101 @@ def _render_row(
                     if dd > rho:
                         rho = dd
                 rho = math.sqrt(rho)
-                _sample(texels, mip_off, mip_w, mip_h, mip_first, mip_count, tex,
-                        _frac(u * ru), _frac(v * rv), rho, col, tmp)
-                for c in range(3):
-                    col[c] = col[c] * s_rgba[g, c] * (ambient[c] + diffuse[c] * max(0.0, lam))
+                tr, tg, tb = _sample(texels, mip_off, mip_w, mip_h, mip_first, mip_count, tex,
+                                     _frac(u * ru), _frac(v * rv), rho)
+                cr = tr * s_rgba[g, 0] * (ambient[0] + diffuse[0] * lam)
+                cg = tg * s_rgba[g, 1] * (ambient[1] + diffuse[1] * lam)
+                cb = tb * s_rgba[g, 2] * (ambient[2] + diffuse[2] * lam)
             else:
-                for c in range(3):
-                    col[c] = s_rgba[g, c] * 255.0 * (ambient[c] + diffuse[c] * max(0.0, lam))
+                cr = s_rgba[g, 0] * 255.0 * (ambient[0] + diffuse[0] * lam)
+                cg = s_rgba[g, 1] * 255.0 * (ambient[1] + diffuse[1] * lam)
+                cb = s_rgba[g, 2] * 255.0 * (ambient[2] + diffuse[2] * lam)
         else:
             seg[i, j] = -1
             if sky_tex >= 0:
-                _sky(texels, mip_off, mip_w, mip_h, mip_first, sky_tex, dx, dy, dz, col)
+                cr, cg, cb = _sky(texels, mip_off, mip_w, mip_h, mip_first, sky_tex, dx, dy, dz)
             else:
-                col[0] = 0.0
-                col[1] = 0.0
-                col[2] = 0.0
-        for c in range(3):
-            val = col[c] + 0.5
-            out[i, j, c] = 255 if val >= 255.0 else (0 if val <= 0.0 else np.uint8(int(val)))
+                cr = 0.0
+                cg = 0.0
+                cb = 0.0
+        out[i, j, 0] = _to_u8(cr)
+        out[i, j, 1] = _to_u8(cg)
+        out[i, j, 2] = _to_u8(cb)
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _gather_dynamic(geom_xpos, geom_xmat, site_xpos, site_xmat, dyn_geoms, sites):
+    """Positions and rotations of the moving geoms, then of the sites."""
+    n_g = dyn_geoms.shape[0]
+    n = n_g + sites.shape[0]
+    d_pos = np.empty((n, 3))
+    d_rot = np.empty((n, 3, 3))
+    for k in range(n):
+        if k < n_g:
+            src_pos = geom_xpos[dyn_geoms[k]]
+            src_rot = geom_xmat[dyn_geoms[k]]
+        else:
+            src_pos = site_xpos[sites[k - n_g]]
+            src_rot = site_xmat[sites[k - n_g]]
+        for a in range(3):
+            d_pos[k, a] = src_pos[a]
+            for b in range(3):
+                d_rot[k, a, b] = src_rot[3 * a + b]
+    return d_pos, d_rot
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _column_offsets(w, h, tan_half_fovy):
+    """Horizontal image-plane coordinate of each column's pixel centres at unit distance."""
+    aspect = w / h
+    sxs = np.empty(w)
+    for j in range(w):
+        sxs[j] = (2.0 * (j + 0.5) / w - 1.0) * tan_half_fovy * aspect
+    return sxs
 
 
 @nb.njit(cache=True, error_model="numpy", nogil=True)
 def render_kernel(
     out, seg,
-    cam_pos, cam_mat, tan_half_fovy,
+    cam_xpos, cam_xmat, camera, tan_half_fovy,
     ambient, diffuse,
     grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_solid, cell_floor,
     s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, s_rep, z_top,
-    d_kind, d_pos, d_rot, d_size, d_id, d_rgba,
+    geom_xpos, geom_xmat, site_xpos, site_xmat, dyn_geoms, sites, d_kind, d_size, d_id, d_rgba,
     texels, mip_off, mip_w, mip_h, mip_first, mip_count, sky_tex,
 ):
     """Renders the whole image on the calling thread (without holding the GIL, so that
     threads can render several envs at once)."""
     h, w = out.shape[0], out.shape[1]
+    cam_pos = cam_xpos[camera]
+    cam_mat = cam_xmat[camera].reshape(3, 3)
+    d_pos, d_rot = _gather_dynamic(geom_xpos, geom_xmat, site_xpos, site_xmat, dyn_geoms, sites)
     rects = _screen_rects(cam_pos, cam_mat, tan_half_fovy, h, w, d_kind, d_pos, d_size)
     active = np.flatnonzero(rects[:, 0] <= rects[:, 1])  # moving geoms that can show
-    col = np.empty(3)
-    tmp = np.empty(3)
+    sxs = _column_offsets(w, h, tan_half_fovy)
     for i in range(h):
         _render_row(
-            i, rects, active, col, tmp, out, seg, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_solid, cell_floor, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, s_rep, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, mip_count, sky_tex)
+            i, rects, active, sxs, out, seg, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_solid, cell_floor, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, s_rep, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, mip_count, sky_tex)
 
 
 @nb.njit(cache=True, error_model="numpy", parallel=True)
 def render_kernel_parallel(
     out, seg,
-    cam_pos, cam_mat, tan_half_fovy,
+    cam_xpos, cam_xmat, camera, tan_half_fovy,
     ambient, diffuse,
     grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_solid, cell_floor,
     s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, s_rep, z_top,
-    d_kind, d_pos, d_rot, d_size, d_id, d_rgba,
+    geom_xpos, geom_xmat, site_xpos, site_xmat, dyn_geoms, sites, d_kind, d_size, d_id, d_rgba,
     texels, mip_off, mip_w, mip_h, mip_first, mip_count, sky_tex,
 ):
     """Renders the whole image, rows spread over numba's threads."""
     h, w = out.shape[0], out.shape[1]
+    cam_pos = cam_xpos[camera]
+    cam_mat = cam_xmat[camera].reshape(3, 3)
+    d_pos, d_rot = _gather_dynamic(geom_xpos, geom_xmat, site_xpos, site_xmat, dyn_geoms, sites)
     rects = _screen_rects(cam_pos, cam_mat, tan_half_fovy, h, w, d_kind, d_pos, d_size)
     active = np.flatnonzero(rects[:, 0] <= rects[:, 1])  # moving geoms that can show
+    sxs = _column_offsets(w, h, tan_half_fovy)
     for i in nb.prange(h):
-        col = np.empty(3)
-        tmp = np.empty(3)
         _render_row(
-            i, rects, active, col, tmp, out, seg, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_solid, cell_floor, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, s_rep, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, mip_count, sky_tex)
+            i, rects, active, sxs, out, seg, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_solid, cell_floor, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, s_rep, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, mip_count, sky_tex)

@@ -8,19 +8,21 @@ world (found through a grid walk), and moving spheres, cylinders and sphere site
 any other visible geom raises ``NotImplementedError`` when the renderer is made.
 
 When model arrays that decide what is shown change (a reset turns wall cells on and
-off and swaps textures), the renderer notices at the next frame and rebuilds its
-small lookup tables; texture mip maps are built once per process and shared by every
-renderer that shows the same texture.
+off and swaps textures), whoever wrote them calls
+:func:`memory_bench.engine.render.model_changed` (``MazeWorld.apply_layout`` does), or
+:meth:`CpuRenderer.invalidate`; the next frame rebuilds the renderer's small lookup
+tables. Texture mip maps are built once per process and shared by every renderer
+that shows the same texture.
 """
 
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 
 import mujoco
 import numpy as np
 
+from memory_bench.engine.render import model_version
 from memory_bench.engine.render._kernel import SITE_BASE, render_kernel, render_kernel_parallel
 
 _VISIBLE_GROUPS = 3  # MuJoCo shows geom and site groups 0, 1 and 2 by default
@@ -34,9 +36,21 @@ _TEX_SKYBOX = int(mujoco.mjtTexture.mjTEXTURE_SKYBOX)
 _DEFAULT_GEOM_RGBA = np.array([0.5, 0.5, 0.5, 1.0], dtype=np.float32)
 
 
-@lru_cache(maxsize=64)
-def _pyramid(digest: str, w: int, h: int, data: bytes) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    """Box-filtered mip levels of one RGB texture, flattened, as OpenGL builds them."""
+def _pack(rgb: np.ndarray) -> np.ndarray:
+    """uint8 RGB triples to one uint32 per texel (r | g << 8 | b << 16): a texel is one load."""
+    rgb = rgb.reshape(-1, 3).astype(np.uint32)
+    return rgb[:, 0] | (rgb[:, 1] << 8) | (rgb[:, 2] << 16)
+
+
+_PYRAMIDS: dict[tuple[str, int, int], tuple[np.ndarray, list[tuple[int, int]]]] = {}
+
+
+def _pyramid(w: int, h: int, data: bytes) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Box-filtered mip levels of one RGB texture, as OpenGL builds them, packed and
+    flattened level after level; built once per process for each texture content."""
+    key = (hashlib.blake2b(data, digest_size=16).hexdigest(), w, h)
+    if key in _PYRAMIDS:
+        return _PYRAMIDS[key]
     level = np.frombuffer(data, dtype=np.uint8).reshape(h, w, 3).astype(np.float32)
     levels = [level]
     while level.shape[0] > 1 or level.shape[1] > 1:
@@ -46,8 +60,11 @@ def _pyramid(digest: str, w: int, h: int, data: bytes) -> tuple[np.ndarray, list
         fx = 2 if level.shape[1] > 1 else 1
         level = cropped.reshape(hh, fy, ww, fx, 3).mean(axis=(1, 3))
         levels.append(level)
-    flat = np.concatenate([np.rint(lv).astype(np.uint8).ravel() for lv in levels])
-    return flat, [(lv.shape[1], lv.shape[0]) for lv in levels]
+    flat = np.concatenate([_pack(np.rint(lv).astype(np.uint8)) for lv in levels])
+    if len(_PYRAMIDS) >= 64:
+        _PYRAMIDS.pop(next(iter(_PYRAMIDS)))
+    _PYRAMIDS[key] = flat, [(lv.shape[1], lv.shape[0]) for lv in levels]
+    return _PYRAMIDS[key]
 
 
 class CpuRenderer:
@@ -81,7 +98,9 @@ class CpuRenderer:
         self._sites = np.array(
             [s for s in range(m.nsite) if m.site_group[s] < _VISIBLE_GROUPS and m.site_rgba[s, 3] > 0], dtype=np.int64
         )
-        self._signature = b""
+        self._version = model_version(model)
+        self._seen = None  # the model version the tables were built for
+        self._fovy = self._tan_half_fovy = None
         self._seg = np.full((height, width), -1, dtype=np.int32)
         self._layout_static()
         on = 1.0 if m.vis.headlight.active else 0.0
@@ -96,24 +115,28 @@ class CpuRenderer:
 
     def render(self, data: mujoco.MjData, camera: int, out: np.ndarray) -> np.ndarray:
         m = self.model
-        signature = m.geom_group.tobytes() + m.geom_matid.tobytes() + m.geom_rgba.tobytes()
-        if signature != self._signature:
+        if self._version[0] != self._seen:
             self._refresh()
-            self._signature = signature
-        dyn = self._dyn_ids
-        d_pos = np.concatenate([data.geom_xpos[dyn], data.site_xpos[self._sites]])
-        d_rot = np.concatenate([data.geom_xmat[dyn], data.site_xmat[self._sites]]).reshape(-1, 3, 3)
+            self._seen = self._version[0]
+        fovy = m.cam_fovy[camera]
+        if fovy != self._fovy:
+            self._fovy, self._tan_half_fovy = fovy, float(np.tan(np.radians(fovy) / 2))
         self._kernel(
             out, self._seg,
-            data.cam_xpos[camera], data.cam_xmat[camera].reshape(3, 3), float(np.tan(np.radians(m.cam_fovy[camera]) / 2)),
+            data.cam_xpos, data.cam_xmat, camera, self._tan_half_fovy,
             self._ambient, self._diffuse,
             self._grid_origin, self._grid_cell, self._grid_shape, self._cell_start, self._cell_items,
             self._cell_solid, self._cell_floor,
             self._s_kind, self._s_lo, self._s_hi, self._s_id, self._s_rgba, self._s_tex, self._s_rep, self._z_top,
-            self._d_kind, d_pos, d_rot, self._d_size, self._d_id, self._d_rgba,
+            data.geom_xpos, data.geom_xmat, data.site_xpos, data.site_xmat, self._dyn_ids, self._sites,
+            self._d_kind, self._d_size, self._d_id, self._d_rgba,
             self._texels, self._mip_off, self._mip_w, self._mip_h, self._mip_first, self._mip_count, self._sky_tex,
         )
         return out
+
+    def invalidate(self) -> None:
+        """Makes the next frame re-read what the model shows (see :func:`model_changed`)."""
+        self._seen = None
 
     def close(self) -> None:
         pass
@@ -162,9 +185,9 @@ class CpuRenderer:
             adr = int(m.tex_adr[t])
             raw = m.tex_data[adr: adr + w * h * c].tobytes()
             if m.tex_type[t] == _TEX_2D:
-                flat, sizes = _pyramid(hashlib.blake2b(raw, digest_size=16).hexdigest(), w, h, raw)
+                flat, sizes = _pyramid(w, h, raw)
             else:  # cube and skybox textures: one level, faces stacked
-                flat, sizes = np.frombuffer(raw, dtype=np.uint8), [(w, h)]
+                flat, sizes = _pack(np.frombuffer(raw, dtype=np.uint8)), [(w, h)]
                 if m.tex_type[t] == _TEX_SKYBOX:
                     self._sky_tex = len(first)
             self._tex_index[t] = len(first)
@@ -175,10 +198,10 @@ class CpuRenderer:
                 offs.append(total + pos)
                 ws.append(lw)
                 hs.append(lh)
-                pos += lw * lh * 3
+                pos += lw * lh
             chunks.append(flat)
             total += flat.size
-        self._texels = np.concatenate(chunks) if chunks else np.zeros(3, dtype=np.uint8)
+        self._texels = np.concatenate(chunks) if chunks else np.zeros(1, dtype=np.uint32)
         self._mip_off = np.array(offs, dtype=np.int64)
         self._mip_w = np.array(ws, dtype=np.int64)
         self._mip_h = np.array(hs, dtype=np.int64)
