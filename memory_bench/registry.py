@@ -18,6 +18,9 @@ variant                 meaning
 
 ``Alchemy-<level>-v0`` for every named level of symbolic Alchemy
 (:data:`memory_bench.envs.alchemy.chemistry.LEVELS`), with ``level=<level>``.
+
+``DMLab-<dmlab30 level>-v0`` and ``MemoryTasks-<task>_<split>-v0`` for the PsychLab
+screen tasks (:mod:`memory_bench.envs.psychlab.levels` explains the scheme).
 """
 
 from __future__ import annotations
@@ -29,10 +32,12 @@ import gymnasium as gym
 
 from memory_bench.envs.alchemy.chemistry import LEVELS as ALCHEMY_LEVELS
 from memory_bench.envs.memory_maze import SIZES
+from memory_bench.envs.psychlab.levels import DMLAB30_LEVELS, MEMORY_SUITE_LEVELS
 
 ENTRY_POINT = "memory_bench.envs.memory_maze:MemoryMazeEnv"
 VECTOR_ENTRY_POINT = "memory_bench.vector:MemoryMazeVectorEnv"
 ALCHEMY_ENTRY_POINT = "memory_bench.envs.alchemy.env:AlchemyEnv"
+ALCHEMY_VECTOR_ENTRY_POINT = "memory_bench.envs.alchemy.vector:AlchemyVectorEnv"
 
 _HD = dict(camera_resolution=256)
 _TOP = dict(camera_resolution=256, top_camera=True)
@@ -100,14 +105,34 @@ def _alchemy_entries() -> list[EnvEntry]:
             family="Alchemy",
             kwargs={"level": level},
             entry_point=ALCHEMY_ENTRY_POINT,
-            vector_entry_point=None,
+            vector_entry_point=ALCHEMY_VECTOR_ENTRY_POINT,
         )
         for level in ALCHEMY_LEVELS
     ]
 
 
+def _psychlab_entries() -> list[EnvEntry]:
+    # The env ends its own episodes (frame budget, trial cap); max_episode_steps is the
+    # same budget in steps, so that spec.max_episode_steps tells it.
+    groups = (("DMLab", "DMLab-PsychLab", DMLAB30_LEVELS), ("MemoryTasks", "MemoryTasks-PsychLab", MEMORY_SUITE_LEVELS))
+    return [
+        EnvEntry(
+            id=f"{prefix}-{level.name}-v0",
+            family=family,
+            kwargs=dict(level.kwargs),
+            max_episode_steps=level.max_episode_steps,
+            entry_point=level.entry_point,
+            vector_entry_point=None,
+        )
+        for prefix, family, levels in groups
+        for level in levels.values()
+    ]
+
+
 #: Every env id of the package, by id.
-ENVS: dict[str, EnvEntry] = {e.id: e for e in _memory_maze_entries() + _alchemy_entries()}
+ENVS: dict[str, EnvEntry] = {
+    e.id: e for e in _memory_maze_entries() + _alchemy_entries() + _psychlab_entries()
+}
 
 
 def families() -> dict[str, list[str]]:

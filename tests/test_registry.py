@@ -25,8 +25,17 @@ def test_every_original_id_is_registered():
     alchemy = {f"Alchemy-{level}-v0" for level in ALCHEMY_LEVELS}
     assert "Alchemy-perceptual_mapping_randomized_with_rotation_and_random_bottleneck-v0" in alchemy
     assert alchemy == set(families()["Alchemy"])
-    assert set(ENVS) == expected | alchemy and list(families()) == ["MemoryMaze", "Alchemy"]
-    for env_id in expected | alchemy:
+    dmlab = {
+        f"DMLab-psychlab_{t}-v0"
+        for t in ("arbitrary_visuomotor_mapping", "continuous_recognition", "sequential_comparison", "visual_search")
+    }
+    splits = ("train", "holdout_interpolate", "holdout_extrapolate", "interpolate", "extrapolate", "holdout_small", "holdout_large")
+    tasks = ("arbitrary_visuomotor_mapping", "change_detection", "continuous_recognition", "what_then_where")
+    suite = {f"MemoryTasks-{t}_{s}-v0" for t in tasks for s in splits}
+    assert dmlab == set(families()["DMLab-PsychLab"]) and suite == set(families()["MemoryTasks-PsychLab"])
+    assert set(ENVS) == expected | alchemy | dmlab | suite
+    assert list(families()) == ["MemoryMaze", "Alchemy", "DMLab-PsychLab", "MemoryTasks-PsychLab"]
+    for env_id in expected | alchemy | dmlab | suite:
         assert f"memory_bench:{env_id}".split(":")[1] in gym.registry
 
 
@@ -44,6 +53,15 @@ def test_check_env(env_id):
         assert env.unwrapped.level.name == ENVS[env_id].kwargs["level"]
         assert env.unwrapped.action_space == gym.spaces.Discrete(40)
         assert env.unwrapped.observation_space.shape == (39,)
+        env.close()
+        return
+    if "PsychLab" in ENVS[env_id].family:
+        base = env.unwrapped
+        kwargs = ENVS[env_id].kwargs
+        assert base.observation_space.shape == (64, 64, 3) and base.action_space == gym.spaces.Discrete(11)
+        assert base.episode_frames == kwargs["episode_frames"] and base.max_trials == kwargs["max_trials"]
+        assert base.max_frames_off_screen == (300 if env_id.startswith("MemoryTasks") else -1)
+        assert ENVS[env_id].max_episode_steps == base.max_steps == gym.spec(env_id).max_episode_steps
         env.close()
         return
     # The variant keywords reach the env and mean what the original meant.

@@ -265,7 +265,7 @@ class PsychLabEnv(gym.Env):
 
     def _render(self) -> np.ndarray:
         self.viewer.render(self.screen.raster, self.screen.version, self.gaze, out=self._obs)
-        return self._obs
+        return self._obs.copy()
 
     def _info(self) -> dict[str, Any]:
         point = self._gaze_point if self.steps else self.gaze.point()
