@@ -354,3 +354,25 @@ def test_vector_modes():
 def test_is_a_psychlab_env():
     assert issubclass(ArbitraryVisuomotorMapping, PsychLabEnv)
     assert ArbitraryVisuomotorMapping.human_score == 58.75 and ContinuousRecognition.random_score == 0.224
+
+
+def test_gui_player_looks_with_the_arrow_keys(tmp_path, monkeypatch):
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
+    pytest.importorskip("pygame")
+    from memory_bench.gui import app, load_episode
+
+    player = app.Player(CR_ID.split(":")[1], seed=1, out=tmp_path, max_steps=6, fps=0, player="p")
+    try:
+        gaze = player.env.unwrapped.gaze
+        yaw, pitch = gaze.yaw, gaze.pitch
+        assert player.tick({"left"}) == ACTION_NAMES.index("look_left") and gaze.yaw == pytest.approx(yaw - 8.8)
+        assert player.tick({"d"}) == ACTION_NAMES.index("look_right") and gaze.yaw == pytest.approx(yaw)
+        assert player.tick({"up"}) == ACTION_NAMES.index("look_up") and gaze.pitch == pytest.approx(pitch + 8.8)
+        assert player.tick({"s"}) == ACTION_NAMES.index("look_down") and gaze.pitch == pytest.approx(pitch)
+        for _ in range(2):
+            player.tick(set())
+        arrays, meta = load_episode(sorted(tmp_path.glob("*.npz"))[0])
+        assert arrays["image"].shape == (7, 64, 64, 3) and meta["env_id"] == CR_ID.split(":")[1]
+    finally:
+        player.close()

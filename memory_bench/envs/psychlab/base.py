@@ -65,12 +65,13 @@ ACTION_NAMES = (
 ACTION_LOOK = np.array(
     [(0, 0), (0, 0), (0, 0), (0, 0), (-1, 0), (1, 0), (-1, 0), (1, 0), (0, 0), (0, 1), (0, -1)], np.float64
 )
+#: Keys of the GUI player (``python -m memory_bench.gui``): arrows or WASD look.
 KEY_MAP = {
-    "fire": ("space", "0"),
-    "look_left": ("left", "a"),
-    "look_right": ("right", "d"),
-    "look_up": ("up", "w"),
-    "look_down": ("down", "s"),
+    "fire": ["space", "0"],
+    "look_left": ["left", "a"],
+    "look_right": ["right", "d"],
+    "look_up": ["up", "w"],
+    "look_down": ["down", "s"],
 }
 
 FIXATION_SIZE = 0.1
@@ -109,6 +110,8 @@ class PsychLabEnv(gym.Env):
     metadata: ClassVar[dict[str, Any]] = {"render_modes": ["rgb_array"], "render_fps": 15}
     action_names = ACTION_NAMES
     key_map = KEY_MAP
+    #: What draws the observation (reported by the benchmark).
+    renderer_name = "cpu (numba screen view)"
 
     # Task constants; subclasses and levels override them.
     screen_size: ClassVar[int] = 512
