@@ -33,6 +33,7 @@ import gymnasium as gym
 from memory_bench.envs.alchemy.chemistry import LEVELS as ALCHEMY_LEVELS
 from memory_bench.envs.memory_maze import SIZES
 from memory_bench.envs.psychlab.levels import DMLAB30_LEVELS, MEMORY_SUITE_LEVELS
+from memory_bench.envs.psychlab.vector import vector_entry_point as psychlab_vector_entry_point
 
 ENTRY_POINT = "memory_bench.envs.memory_maze:MemoryMazeEnv"
 VECTOR_ENTRY_POINT = "memory_bench.vector:MemoryMazeVectorEnv"
@@ -122,7 +123,7 @@ def _psychlab_entries() -> list[EnvEntry]:
             kwargs=dict(level.kwargs),
             max_episode_steps=level.max_episode_steps,
             entry_point=level.entry_point,
-            vector_entry_point=None,
+            vector_entry_point=psychlab_vector_entry_point(level.entry_point),
         )
         for prefix, family, levels in groups
         for level in levels.values()

@@ -341,13 +341,22 @@ def test_oracle_with_continuous_looks():
     assert total == 6
 
 
-def test_vector_modes():
-    for mode in ("sync", "async"):
+def test_vector_modes_match_single_envs():
+    single = []
+    for i in range(2):
+        env = gym.make(CR_ID)
+        obs, _ = env.reset(seed=7 + i)
+        single.append([obs] + [env.step(a)[0] for a in (4, 5, 9)])
+    for mode in ("sync", "async", "vector_entry_point"):
         envs = gym.make_vec(CR_ID, num_envs=2, vectorization_mode=mode)
-        obs, info = envs.reset(seed=[0, 1])
-        assert obs.shape == (2, 64, 64, 3)
-        obs, rew, term, trunc, info = envs.step(np.array([4, 5]))
-        assert rew.shape == (2,) and "trial" in info
+        obs, info = envs.reset(seed=7)
+        frames = [obs]
+        for a in (4, 5, 9):
+            obs, rew, term, trunc, info = envs.step(np.array([a, a]))
+            frames.append(obs)
+            assert rew.shape == (2,) and "trial" in info
+        for i in range(2):
+            assert all(np.array_equal(f[i], s) for f, s in zip(frames, single[i])), mode
         envs.close()
 
 
