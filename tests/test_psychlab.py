@@ -11,6 +11,7 @@ import memory_bench  # noqa: F401
 from memory_bench.agents.psychlab import PsychLabOracle, PsychLabRandomAgent
 from memory_bench.envs.psychlab.base import ACTION_NAMES, EDGE_BUTTONS, PsychLabEnv
 from memory_bench.envs.psychlab.screen import BRIGHT_GREEN, BRIGHT_RED, Screen
+from memory_bench.envs.psychlab.tasks.recognition import BUTTONS as BUTTONS_CR
 from memory_bench.envs.psychlab.tasks.recognition import ContinuousRecognition
 from memory_bench.envs.psychlab.tasks.visuomotor import CUE_GREEN, CUE_RED, ArbitraryVisuomotorMapping
 from memory_bench.envs.psychlab.view import DEGREES_PER_PIXEL, angles_for, gaze_point
@@ -385,3 +386,39 @@ def test_gui_player_looks_with_the_arrow_keys(tmp_path, monkeypatch):
         assert arrays["image"].shape == (7, 64, 64, 3) and meta["env_id"] == CR_ID.split(":")[1]
     finally:
         player.close()
+
+
+def test_timers_count_whole_frames_wherever_they_are_armed():
+    screen = Screen(16)
+    fired = []
+    screen.add("z", (0, 0), (1, 1), on_hover=lambda: screen.after(2, lambda: fired.append(screen._frame), "h"))
+    screen.frame((0.5, 0.5))  # frame 1 arms a timer in a hover callback
+    screen.remove("z")
+    screen.frame(None)
+    assert fired == []
+    screen.frame(None)
+    assert fired == [3]  # the end of the 2nd frame after the arming one
+    screen.after(1, lambda: screen.after(1, lambda: fired.append(screen._frame)))
+    screen.frame(None)
+    screen.frame(None)
+    assert fired == [3, 5]
+
+
+def test_one_blank_frame_between_trials():
+    env = ContinuousRecognition()
+    env.reset(seed=0)
+    fixate(env)
+    look_at(env, *centre(BUTTONS_CR[env.truth["correct_answer"]]))
+    env.gaze.yaw, env.gaze.pitch = angles_for(0.3, 0.3)
+    seen = []
+    original = env.screen.frame
+
+    def spy(point):
+        original(point)
+        seen.append(sorted(env.screen.widgets))
+
+    env.screen.frame = spy
+    env.step(WAIT)
+    # frame 1: the gaze leaves the button: the trial ends and the screen stays blank for
+    # that one frame; the cross is back at the end of frame 2
+    assert seen[0] == [] and "fixation" in seen[1]

@@ -68,7 +68,8 @@ class Screen:
         self.size = int(size)
         self.background: Color = background
         self.widgets: dict[str, Widget] = {}
-        self._timers: list[list] = []  # [frames left, callback, name]
+        self._timers: list[list] = []  # [frames left, callback, name, frame armed]
+        self._frame = 0
         self._raster = np.empty((self.size, self.size, 3), np.uint8)
         self._dirty = True
         self.version = 0
@@ -115,10 +116,12 @@ class Screen:
         self._touch()
 
     def after(self, frames: int, callback: Callback, name: str = "") -> None:
-        """Calls ``callback`` after ``frames`` more frames (1: at the end of the next one)."""
+        """Calls ``callback`` at the end of the ``frames``-th frame after this one (1: at
+        the end of the next frame), wherever it is armed: before a frame, in a hover
+        callback or in another timer's callback."""
         if frames < 1:
             raise ValueError(f"a timer needs at least 1 frame, got {frames}")
-        self._timers.append([int(frames), callback, name])
+        self._timers.append([int(frames), callback, name, self._frame])
 
     def cancel(self, name: str) -> None:
         self._timers = [t for t in self._timers if t[2] != name]
@@ -157,7 +160,9 @@ class Screen:
     def frame(self, gaze: tuple[float, float] | None) -> None:
         """One 60 Hz frame: hover events for the gaze point (None: off the screen),
         then timers. Callbacks may change the widgets; a widget removed by an earlier
-        callback in the same frame gets no event."""
+        callback in the same frame gets no event. Timers armed during this frame start
+        counting at the next one."""
+        self._frame += 1
         for widget in list(self.widgets.values()):
             if self.widgets.get(widget.name) is not widget:
                 continue
@@ -175,12 +180,14 @@ class Screen:
         if self._timers:
             due = []
             for timer in self._timers:
+                if timer[3] == self._frame:
+                    continue  # armed by a callback of this frame
                 timer[0] -= 1
                 if timer[0] <= 0:
                     due.append(timer)
             if due:
                 self._timers = [t for t in self._timers if t[0] > 0]
-                for _, callback, _ in due:
+                for _, callback, _, _ in due:
                     callback()
 
 
