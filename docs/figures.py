@@ -39,6 +39,7 @@ def main() -> None:
     save(obs, "first_person_64.png", scale=4)
     env.close()
     save(renderers_side_by_side(), "renderers.png")
+    save(psychlab_tasks(), "psychlab.png")
 
 
 def renderers_side_by_side() -> np.ndarray:
@@ -56,6 +57,51 @@ def renderers_side_by_side() -> np.ndarray:
     gap = np.full((256, 8, 3), 255, np.uint8)
     lines = [np.concatenate([x for img in rows[r] for x in (img, gap)][:-1], axis=1) for r in rows]
     return np.concatenate([lines[0], np.full((8, lines[0].shape[1], 3), 255, np.uint8), lines[1]], axis=0)
+
+
+PSYCHLAB_IDS = (
+    "DMLab-psychlab_arbitrary_visuomotor_mapping-v0",
+    "DMLab-psychlab_continuous_recognition-v0",
+    "DMLab-psychlab_sequential_comparison-v0",
+    "DMLab-psychlab_visual_search-v0",
+    "MemoryTasks-change_detection_train-v0",
+    "MemoryTasks-what_then_where_train-v0",
+)
+
+
+def psychlab_tasks() -> np.ndarray:
+    """Each PsychLab task at its answer phase of the third trial (the oracle playing):
+    the agent's 128 px first-person view (top) and ``view="screen"`` with the gaze
+    cursor (bottom)."""
+    from memory_bench.agents.psychlab import PsychLabOracle
+
+    columns = []
+    for env_id in PSYCHLAB_IDS:
+        shots = []
+        for view in ("first_person", "screen"):
+            env = gym.make(f"memory_bench:{env_id}", resolution=128, view=view)
+            oracle = PsychLabOracle(env)
+            obs, _ = env.reset(seed=2)
+            base = env.unwrapped
+            # answer phase of trial 3: buttons shown and the gaze within a step of one
+            while not (base.trials >= 2 and any(k.startswith("button_") for k in base.screen.widgets) and _near(base)):
+                obs, *_ = env.step(oracle.act())
+            shots.append(obs)
+            env.close()
+        columns.append(np.concatenate([shots[0], np.full((8, 128, 3), 255, np.uint8), shots[1]], axis=0))
+    gap = np.full((columns[0].shape[0], 8, 3), 255, np.uint8)
+    return np.concatenate([x for c in columns for x in (c, gap)][:-1], axis=1)
+
+
+def _near(base) -> bool:
+    """The gaze is near the oracle's target (so the picture shows the answer coming)."""
+    from memory_bench.envs.psychlab.view import angles_for
+
+    target = base.oracle_target
+    if target is None:
+        return False
+    yaw, pitch = angles_for((target[0] + target[2]) / 2, (target[1] + target[3]) / 2)
+    return abs(base.gaze.yaw - yaw) + abs(base.gaze.pitch - pitch) < 14
 
 
 if __name__ == "__main__":
