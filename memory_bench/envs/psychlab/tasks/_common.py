@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from typing import Any
+
+from memory_bench.envs.psychlab.base import PsychLabEnv
 from memory_bench.envs.psychlab.screen import Screen
 
 #: Stimulus sets: ``all`` (DMLab-30 levels), ``train`` (even indices) and ``holdout``
@@ -31,3 +34,30 @@ def show_picture(screen: Screen, index: int, name: str = "image") -> None:
 
     low = (1.0 - IMAGE_SIZE) / 2
     screen.add(name, (low, low), (IMAGE_SIZE, IMAGE_SIZE), image=stim.object_image(int(index), PICTURE_PIXELS))
+
+
+class PictureTask(PsychLabEnv):
+    """Base of the tasks that show object pictures: the stimulus set (``stimuli``) and a
+    per-episode shuffled order in which new pictures are drawn."""
+
+    screen_size = 512
+    default_episode_frames = 18000
+    default_max_trials = 60
+
+    def __init__(self, *, stimuli: str = "all", **kwargs: Any):
+        self.pool = stimulus_pool(stimuli)
+        self.stimuli = stimuli
+        super().__init__(**kwargs)
+
+    def _reset_task(self) -> None:
+        self._order = self.np_random.permutation(self.pool)
+        self._next_new = 0
+
+    def _fresh_left(self) -> bool:
+        return self._next_new < len(self._order)
+
+    def _new_picture(self) -> int:
+        """The next picture never shown in this episode."""
+        image = int(self._order[self._next_new])
+        self._next_new += 1
+        return image

@@ -5,17 +5,16 @@ Spec ``dmlab30_and_memory_suite.md`` 1.22 (DMLab-30) and 2.11 (Memory Task Suite
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from memory_bench.envs.psychlab.base import PsychLabEnv
-from memory_bench.envs.psychlab.tasks._common import show_picture, stimulus_pool
+from memory_bench.envs.psychlab.tasks._common import PictureTask, show_picture
 
 #: Buttons: "new" at the middle of the left edge, "seen" (seen before) of the right.
 BUTTONS = {"new": (0.0, 0.45), "seen": (0.9, 0.45)}
 P_NEW = 0.5
 
 
-class ContinuousRecognition(PsychLabEnv):
+class ContinuousRecognition(PictureTask):
     """PsychLab continuous recognition (familiarity memory over a growing list).
 
     ## Description
@@ -53,28 +52,17 @@ class ContinuousRecognition(PsychLabEnv):
     * v0: initial release.
     """
 
-    screen_size = 512
-    default_episode_frames = 18000
-    default_max_trials = 60
     human_score: ClassVar[float | None] = 58.3
     random_score: ClassVar[float | None] = 0.224
 
-    def __init__(self, *, stimuli: str = "all", **kwargs: Any):
-        self.pool = stimulus_pool(stimuli)
-        self.stimuli = stimuli
-        super().__init__(**kwargs)
-
     def _reset_task(self) -> None:
-        self._order = self.np_random.permutation(self.pool)
-        self._next_new = 0
+        super()._reset_task()
         self.seen: list[int] = []
 
     def _start_trial(self) -> None:
-        fresh_left = self._next_new < len(self._order)
-        new = not self.seen or (fresh_left and self.np_random.random() < P_NEW)
+        new = not self.seen or (self._fresh_left() and self.np_random.random() < P_NEW)
         if new:
-            image = int(self._order[self._next_new])
-            self._next_new += 1
+            image = self._new_picture()
         else:
             image = self.seen[int(self.np_random.integers(len(self.seen)))]
         self.truth.update(set_size=len(self.seen), image=image)

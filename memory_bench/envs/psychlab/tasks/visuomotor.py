@@ -5,20 +5,20 @@ Spec ``dmlab30_and_memory_suite.md`` 1.21 (DMLab-30) and 2.9 (Memory Task Suite)
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
-from memory_bench.envs.psychlab.base import EDGE_BUTTONS, PsychLabEnv
+from memory_bench.envs.psychlab.base import EDGE_BUTTONS
 from memory_bench.envs.psychlab.screen import BLACK
-from memory_bench.envs.psychlab.tasks._common import show_picture, stimulus_pool
+from memory_bench.envs.psychlab.tasks._common import PictureTask, show_picture
 
 #: First presentation of a picture: the correct button dull green, the others dull red.
 CUE_GREEN = (100, 200, 100)
 CUE_RED = (200, 100, 100)
 
 
-class ArbitraryVisuomotorMapping(PsychLabEnv):
+class ArbitraryVisuomotorMapping(PictureTask):
     """PsychLab arbitrary visuomotor mapping (cued recall of picture -> button maps).
 
     ## Description
@@ -64,30 +64,20 @@ class ArbitraryVisuomotorMapping(PsychLabEnv):
     * v0: initial release.
     """
 
-    screen_size = 512
-    default_episode_frames = 18000
-    default_max_trials = 60
     human_score: ClassVar[float | None] = 58.75
     random_score: ClassVar[float | None] = 0.163
 
-    def __init__(self, *, stimuli: str = "all", **kwargs: Any):
-        self.pool = stimulus_pool(stimuli)
-        self.stimuli = stimuli
-        super().__init__(**kwargs)
-
     def _reset_task(self) -> None:
-        self._order = self.np_random.permutation(self.pool)
-        self._next_new = 0
+        super()._reset_task()
         self.mapping: dict[int, str] = {}
         self._shown: set[int] = set()
         self._add_association()
         self._new_block()
 
     def _add_association(self) -> None:
-        if self._next_new >= len(self._order):
+        if not self._fresh_left():
             return  # every picture is in use: keep the current list
-        image = int(self._order[self._next_new])
-        self._next_new += 1
+        image = self._new_picture()
         self.mapping[image] = list(EDGE_BUTTONS)[int(self.np_random.integers(len(EDGE_BUTTONS)))]
 
     def _new_block(self) -> None:
