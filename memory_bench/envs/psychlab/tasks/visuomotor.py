@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-
 from memory_bench.envs.psychlab.base import EDGE_BUTTONS
 from memory_bench.envs.psychlab.screen import BLACK
 from memory_bench.envs.psychlab.tasks._common import PictureTask, show_picture
