@@ -46,9 +46,10 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import textwrap
 from typing import Any
+
+from memory_bench._io import atomic_write, positive_int
 
 OURS = "memory_bench"
 ORIGINAL = "original"
@@ -372,29 +373,12 @@ def format_vector_table(results: list[dict[str, Any]], env_ids: list[str], sizes
 def write_json_atomic(path: str, payload: dict[str, Any]) -> None:
     """Writes ``payload`` to ``path`` through a temporary file in the same directory and
     ``os.replace``, so that ``path`` is either complete or untouched."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".bench-", suffix=".json.tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(payload, f, indent=2)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    with atomic_write(os.path.abspath(path), "w", prefix=".bench-") as f:
+        json.dump(payload, f, indent=2)
+        f.write("\n")
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a positive integer")
-    return value
+_positive_int = positive_int
 
 
 def _positive_float(text: str) -> float:

@@ -61,6 +61,8 @@ from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from memory_bench._io import atomic_write
+
 #: The original dataset's keys, in its table's order.
 KEYS = (
     "image",
@@ -115,30 +117,19 @@ def split_of(index: int) -> str:
 def save_npz(path: str | os.PathLike, arrays: dict[str, np.ndarray]) -> None:
     """Writes a compressed NPZ atomically and deterministically.
 
-    The archive is written to a temporary file in the same folder (``.NAME.PID.tmp``)
+    The archive is written to a temporary file in the same folder (``.NAME.XXXX.tmp``)
     and moved into place with ``os.replace``, so ``path`` is either complete or absent.
     Members carry a fixed timestamp, so the same arrays give the same bytes
     (``numpy.savez_compressed`` stamps the current time). ``numpy.load`` reads it.
     """
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+    with atomic_write(path, "wb") as out:
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
             for key, value in arrays.items():
                 info = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 with zf.open(info, "w", force_zip64=True) as f:
                     np.lib.format.write_array(f, np.asanyarray(value), allow_pickle=False)
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 class EpisodeRecorder:

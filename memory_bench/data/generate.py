@@ -26,13 +26,13 @@ import json
 import multiprocessing as mp
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from memory_bench._io import atomic_write, positive_int
 from memory_bench.data import EpisodeRecorder, save_npz, split_of
 
 POLICIES = ("explorer", "random", "oracle")
@@ -112,12 +112,9 @@ def _check_metadata(out: Path, meta: dict[str, Any]) -> None:
                 "use another --out folder"
             )
         meta = dict(meta, episodes=max(int(old.get("episodes", 0)), meta["episodes"]))
-    fd, tmp = tempfile.mkstemp(dir=out, prefix=".dataset-", suffix=".json.tmp")
-    with os.fdopen(fd, "w") as f:
+    with atomic_write(path, "w", prefix=".dataset-") as f:
         json.dump(meta, f, indent=2)
         f.write("\n")
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
 
 
 def _remove_stray_temps(folders: list[Path]) -> int:
@@ -189,14 +186,7 @@ def generate(
     }
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a positive integer")
-    return value
+_positive_int = positive_int
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -35,12 +35,13 @@ import datetime as _dt
 import json
 import os
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from memory_bench._io import atomic_write
 
 PROBE_KEYS = ("agent_pos", "agent_dir", "targets_pos", "targets_vec", "target_pos", "target_vec", "target_color", "maze_layout")
 DATA_KEYS = ("action", "reward")  # and one of FRAME_KEYS
@@ -181,19 +182,8 @@ def save_episode(out_dir: str | os.PathLike, arrays: dict[str, np.ndarray], meta
         if key == "make_kwargs":
             value = json.dumps(value, sort_keys=True)
         payload[key] = np.asarray(value if value is not None else -1)
-    fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=".tmp", dir=out)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez_compressed(f, **payload)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    with atomic_write(path, "wb", prefix=f".{stem}.") as f:
+        np.savez_compressed(f, **payload)
     return path
 
 
