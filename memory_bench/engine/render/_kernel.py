@@ -26,6 +26,8 @@ import math
 
 import numba as nb
 import numpy as np
+from numba.core import types
+from numba.extending import intrinsic
 
 SITE_BASE = 1_000_000
 _BIG = 1e30
@@ -36,11 +38,37 @@ def _frac(x):
     return x - math.floor(x)
 
 
+@intrinsic
+def _f64_bits(typingctx, x):
+    """The IEEE-754 bits of a float64 as an int64 (a register bit cast)."""
+    sig = types.int64(types.float64)
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], context.get_value_type(types.int64))
+
+    return sig, codegen
+
+
+@intrinsic
+def _bits_f64(typingctx, x):
+    """The float64 whose IEEE-754 bits are the int64 ``x``."""
+    sig = types.float64(types.int64)
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], context.get_value_type(types.float64))
+
+    return sig, codegen
+
+
 @nb.njit(cache=True, inline="always", error_model="numpy")
 def _log2(x):
-    """log2 from an exact exponent split and a fixed polynomial (error < 1e-5), so that
-    only IEEE-754 basic operations decide a pixel and every machine gets the same bits."""
-    m, e = math.frexp(x)  # x = m * 2**e, m in [0.5, 1)
+    """log2 of a normal ``x > 0`` from an exact exponent split and a fixed polynomial
+    (error < 1e-5), so that only IEEE-754 basic operations decide a pixel and every
+    machine gets the same bits. The split is ``math.frexp``'s (``x = m * 2**e``, ``m``
+    in [0.5, 1)), read from the bits instead of through a library call."""
+    bits = _f64_bits(x)
+    e = ((bits >> 52) & 0x7FF) - 1022
+    m = _bits_f64((bits & 0x000FFFFFFFFFFFFF) | 0x3FE0000000000000)
     p = -1.58910376
     p = p * m + 8.54086563
     p = p * m - 19.75114365
@@ -526,10 +554,22 @@ def _render_row(
                 ru = s_rep[g, 0]
                 rv = s_rep[g, 1]
                 # screen-space derivatives of (u, v), as OpenGL takes them: intersect
-                # the next pixel's rays (right, down) with the same surface plane
+                # the next pixel's rays (right, down) with the same surface plane.
+                # The plane is normal to axis ``hit_axis``; u changes along axis
+                # ``au`` only and v along ``av`` only (see _static_uv)
+                if s_kind[g] == 1 or hit_axis == 2:
+                    au, gu, av, gv = 0, ux, 1, vy
+                elif hit_axis == 0:
+                    au, gu, av, gv = 1, uy, 2, vz
+                else:
+                    au, gu, av, gv = 0, ux, 2, vz
                 k0 = mip_first[tex]
                 tw = mip_w[k0] * ru
                 th = mip_h[k0] * rv
+                r_n = rx if hit_axis == 0 else (ry if hit_axis == 1 else rz)
+                d_u = dx if au == 0 else (dy if au == 1 else dz)
+                d_v = dx if av == 0 else (dy if av == 1 else dz)
+                s_hit = best / norm  # the hit point is o + s_hit * (rx, ry, rz)
                 rho = 0.0
                 for step in range(2):
                     if step == 0:
@@ -540,17 +580,15 @@ def _render_row(
                         qx = rx - fy[0] * pix
                         qy = ry - fy[1] * pix
                         qz = rz - fy[2] * pix
-                    den = nv0 * qx + nv1 * qy + nv2 * qz
-                    if abs(den) < 1e-12:
+                    q_n = qx if hit_axis == 0 else (qy if hit_axis == 1 else qz)
+                    if abs(q_n) < 1e-12:
                         rho = 1e9
                         continue
-                    # the hit point is o + s * (rx, ry, rz) with s = best / norm
-                    sq = best / norm * (nv0 * rx + nv1 * ry + nv2 * rz) / den
-                    ddx = sq * qx - best * dx
-                    ddy = sq * qy - best * dy
-                    ddz = sq * qz - best * dz
-                    du = (ux * ddx + uy * ddy + uz * ddz) * tw
-                    dv = (vx * ddx + vy * ddy + vz * ddz) * th
+                    sq = s_hit * r_n / q_n
+                    q_u = qx if au == 0 else (qy if au == 1 else qz)
+                    q_v = qx if av == 0 else (qy if av == 1 else qz)
+                    du = gu * (sq * q_u - best * d_u) * tw
+                    dv = gv * (sq * q_v - best * d_v) * th
                     dd = du * du + dv * dv
                     if dd > rho:
                         rho = dd
