@@ -80,9 +80,10 @@ def _log2(x):
 
 
 @nb.njit(cache=True, inline="always", error_model="numpy")
-def _bilinear(texels, off, w, h, u, v):
-    """Bilinear sample at texture coords (u, v) in [0, 1) (wrapping), row 0 = v 0;
-    ``texels`` holds one packed texel (r | g << 8 | b << 16) per uint32."""
+def _taps(off, w, h, u, v):
+    """The four texel indices of a bilinear sample at texture coords (u, v) in [0, 1)
+    (wrapping; row 0 = v 0) of the level at ``off`` of size ``w`` x ``h``, and the
+    fractional position (fx, fy) between them."""
     x = u * w - 0.5
     y = v * h - 0.5
     x0 = math.floor(x)
@@ -100,51 +101,63 @@ def _bilinear(texels, off, w, h, u, v):
     iy1 = iy0 + 1 if iy0 + 1 < h else 0
     row0 = off + iy0 * w
     row1 = off + iy1 * w
-    pa = texels[row0 + ix0]
-    pb = texels[row0 + ix1]
-    pc = texels[row1 + ix0]
-    pd = texels[row1 + ix1]
-    a = float(pa & 255)
-    b = float(pb & 255)
-    c = float(pc & 255)
-    d = float(pd & 255)
-    top = a + (b - a) * fx
-    bot = c + (d - c) * fx
-    r = top + (bot - top) * fy
-    a = float((pa >> 8) & 255)
-    b = float((pb >> 8) & 255)
-    c = float((pc >> 8) & 255)
-    d = float((pd >> 8) & 255)
-    top = a + (b - a) * fx
-    bot = c + (d - c) * fx
-    g = top + (bot - top) * fy
-    a = float(pa >> 16)
-    b = float(pb >> 16)
-    c = float(pc >> 16)
-    d = float(pd >> 16)
-    top = a + (b - a) * fx
-    bot = c + (d - c) * fx
-    return r, g, top + (bot - top) * fy
+    return row0 + ix0, row0 + ix1, row1 + ix0, row1 + ix1, fx, fy
 
 
 @nb.njit(cache=True, inline="always", error_model="numpy")
-def _sample(texels, mip_off, mip_w, mip_h, mip_first, mip_count, tex, u, v, rho):
-    """Trilinear sample of texture ``tex``; ``rho`` is the texel footprint of a pixel at level 0."""
+def _texel(p):
+    """A packed texel (r | g << 8 | b << 16) as three floats."""
+    return float(p & 255), float((p >> 8) & 255), float(p >> 16)
+
+
+@nb.njit(cache=True, inline="always", error_model="numpy")
+def _sample(texels, mip_off, mip_w, mip_h, mip_first, mip_count, tex, u, v, lod):
+    """Trilinear sample of texture ``tex`` at level of detail ``lod`` (>= 0): the
+    bilinear samples of the two levels around ``lod``, blended; one texel load per tap
+    (``texels`` holds one packed texel per uint32), and the eight taps weighted in one
+    sum rather than in nested blends, which keeps the chain of dependent operations
+    short."""
     first = mip_first[tex]
     n = mip_count[tex]
-    lod = _log2(rho) if rho > 1.0 else 0.0
     if lod >= n - 1:
         lod = n - 1.0
     lo = int(lod)
     t = lod - lo
     k = first + lo
-    r, g, b = _bilinear(texels, mip_off[k], mip_w[k], mip_h[k], u, v)
+    i0, i1, i2, i3, fx, fy = _taps(mip_off[k], mip_w[k], mip_h[k], u, v)
+    gx = 1.0 - fx
+    gy = 1.0 - fy
+    r0, g0, b0 = _texel(texels[i0])
+    r1, g1, b1 = _texel(texels[i1])
+    r2, g2, b2 = _texel(texels[i2])
+    r3, g3, b3 = _texel(texels[i3])
     if t > 0.0 and lo + 1 < n:
-        r2, g2, b2 = _bilinear(texels, mip_off[k + 1], mip_w[k + 1], mip_h[k + 1], u, v)
-        r = r + (r2 - r) * t
-        g = g + (g2 - g) * t
-        b = b + (b2 - b) * t
-    return r, g, b
+        j0, j1, j2, j3, ex, ey = _taps(mip_off[k + 1], mip_w[k + 1], mip_h[k + 1], u, v)
+        s = 1.0 - t
+        w0 = gx * gy * s
+        w1 = fx * gy * s
+        w2 = gx * fy * s
+        w3 = fx * fy * s
+        hx = 1.0 - ex
+        hy = 1.0 - ey
+        v0 = hx * hy * t
+        v1 = ex * hy * t
+        v2 = hx * ey * t
+        v3 = ex * ey * t
+        q0, p0, c0 = _texel(texels[j0])
+        q1, p1, c1 = _texel(texels[j1])
+        q2, p2, c2 = _texel(texels[j2])
+        q3, p3, c3 = _texel(texels[j3])
+        return (((r0 * w0 + r1 * w1) + (r2 * w2 + r3 * w3)) + ((q0 * v0 + q1 * v1) + (q2 * v2 + q3 * v3)),
+                ((g0 * w0 + g1 * w1) + (g2 * w2 + g3 * w3)) + ((p0 * v0 + p1 * v1) + (p2 * v2 + p3 * v3)),
+                ((b0 * w0 + b1 * w1) + (b2 * w2 + b3 * w3)) + ((c0 * v0 + c1 * v1) + (c2 * v2 + c3 * v3)))
+    w0 = gx * gy
+    w1 = fx * gy
+    w2 = gx * fy
+    w3 = fx * fy
+    return ((r0 * w0 + r1 * w1) + (r2 * w2 + r3 * w3),
+            (g0 * w0 + g1 * w1) + (g2 * w2 + g3 * w3),
+            (b0 * w0 + b1 * w1) + (b2 * w2 + b3 * w3))
 
 
 @nb.njit(cache=True, inline="always", error_model="numpy")
@@ -168,8 +181,7 @@ def _sky(texels, mip_off, mip_w, mip_h, mip_first, sky_tex, dx, dy, dz):
         t = -dz / ay
     col = min(w - 1, max(0, int((s + 1.0) * 0.5 * w)))
     row = min(face_h - 1, max(0, int((t + 1.0) * 0.5 * face_h)))
-    p = texels[mip_off[k] + (face * face_h + row) * w + col]
-    return float(p & 255), float((p >> 8) & 255), float(p >> 16)
+    return _texel(texels[mip_off[k] + (face * face_h + row) * w + col])
 
 
 @nb.njit(cache=True, inline="always", error_model="numpy")
@@ -371,17 +383,18 @@ def _to_u8(x):
 
 
 @nb.njit(cache=True, error_model="numpy", nogil=True)
-def _render_row(
+def _trace_row(
     i, rects, active, sxs,
-    out, seg,
+    out, seg, hit_f, hit_i,
     cam_pos, cam_mat, tan_half_fovy,
     ambient, diffuse,
     grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_solid, cell_floor,
-    s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, s_rep, z_top,
+    s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, z_top,
     d_kind, d_pos, d_rot, d_size, d_id, d_rgba,
-    texels, mip_off, mip_w, mip_h, mip_first, mip_count, sky_tex,
+    texels, mip_off, mip_w, mip_h, mip_first, sky_tex,
 ):
-    """Renders image row ``i``."""
+    """Traces image row ``i``: what each pixel shows (``seg``), and its colour unless it
+    is a textured static surface, whose hit goes to ``hit_f``/``hit_i`` for shading."""
     h, w = out.shape[0], out.shape[1]
     aspect = w / h
     fx = cam_mat[:, 0]
@@ -391,7 +404,6 @@ def _render_row(
     # headlight: directional, along the camera's view direction (-z); (lx, ly, lz)
     # points from a surface towards the light
     lx, ly, lz = fz[0], fz[1], fz[2]
-    pix = 2.0 * tan_half_fovy / h  # pixel size on the image plane at unit distance
     nx_cells = grid_shape[0]
     ny_cells = grid_shape[1]
     gx0 = grid_origin[0]
@@ -529,7 +541,8 @@ def _render_row(
                 nxh = nnx
                 nyh = nny
                 nzh = nnz
-        # ---- shade
+        # ---- colour now, or leave a textured static hit to the shading pass
+        hit_i[i, j, 0] = -1
         if hit_dyn >= 0:
             seg[i, j] = d_id[hit_dyn]
             lam = max(0.0, nxh * lx + nyh * ly + nzh * lz)
@@ -539,69 +552,18 @@ def _render_row(
         elif hit_static >= 0:
             g = hit_static
             seg[i, j] = s_id[g]
-            px = ox + best * dx
-            py = oy + best * dy
-            pz = oz + best * dz
-            nv0 = hit_sign if hit_axis == 0 else 0.0
-            nv1 = hit_sign if hit_axis == 1 else 0.0
-            nv2 = hit_sign if hit_axis == 2 else 0.0
-            lam = max(0.0, nv0 * lx + nv1 * ly + nv2 * lz)
-            tex = s_tex[g]
-            if tex >= 0:
-                u, v, ux, uy, uz, vx, vy, vz = _static_uv(
-                    s_kind[g], hit_axis, hit_sign, s_lo[g, 0], s_lo[g, 1], s_lo[g, 2], s_hi[g, 0], s_hi[g, 1], s_hi[g, 2],
-                    px, py, pz)
-                ru = s_rep[g, 0]
-                rv = s_rep[g, 1]
-                # screen-space derivatives of (u, v), as OpenGL takes them: intersect
-                # the next pixel's rays (right, down) with the same surface plane.
-                # The plane is normal to axis ``hit_axis``; u changes along axis
-                # ``au`` only and v along ``av`` only (see _static_uv)
-                if s_kind[g] == 1 or hit_axis == 2:
-                    au, gu, av, gv = 0, ux, 1, vy
-                elif hit_axis == 0:
-                    au, gu, av, gv = 1, uy, 2, vz
-                else:
-                    au, gu, av, gv = 0, ux, 2, vz
-                k0 = mip_first[tex]
-                tw = mip_w[k0] * ru
-                th = mip_h[k0] * rv
-                r_n = rx if hit_axis == 0 else (ry if hit_axis == 1 else rz)
-                d_u = dx if au == 0 else (dy if au == 1 else dz)
-                d_v = dx if av == 0 else (dy if av == 1 else dz)
-                s_hit = best / norm  # the hit point is o + s_hit * (rx, ry, rz)
-                rho = 0.0
-                for step in range(2):
-                    if step == 0:
-                        qx = rx + fx[0] * pix
-                        qy = ry + fx[1] * pix
-                        qz = rz + fx[2] * pix
-                    else:
-                        qx = rx - fy[0] * pix
-                        qy = ry - fy[1] * pix
-                        qz = rz - fy[2] * pix
-                    q_n = qx if hit_axis == 0 else (qy if hit_axis == 1 else qz)
-                    if abs(q_n) < 1e-12:
-                        rho = 1e9
-                        continue
-                    sq = s_hit * r_n / q_n
-                    q_u = qx if au == 0 else (qy if au == 1 else qz)
-                    q_v = qx if av == 0 else (qy if av == 1 else qz)
-                    du = gu * (sq * q_u - best * d_u) * tw
-                    dv = gv * (sq * q_v - best * d_v) * th
-                    dd = du * du + dv * dv
-                    if dd > rho:
-                        rho = dd
-                rho = math.sqrt(rho)
-                tr, tg, tb = _sample(texels, mip_off, mip_w, mip_h, mip_first, mip_count, tex,
-                                     _frac(u * ru), _frac(v * rv), rho)
-                cr = tr * s_rgba[g, 0] * (ambient[0] + diffuse[0] * lam)
-                cg = tg * s_rgba[g, 1] * (ambient[1] + diffuse[1] * lam)
-                cb = tb * s_rgba[g, 2] * (ambient[2] + diffuse[2] * lam)
-            else:
-                cr = s_rgba[g, 0] * 255.0 * (ambient[0] + diffuse[0] * lam)
-                cg = s_rgba[g, 1] * 255.0 * (ambient[1] + diffuse[1] * lam)
-                cb = s_rgba[g, 2] * 255.0 * (ambient[2] + diffuse[2] * lam)
+            lam = max(0.0, hit_sign * (lx if hit_axis == 0 else (ly if hit_axis == 1 else lz)))
+            if s_tex[g] >= 0:
+                hit_i[i, j, 0] = g
+                hit_i[i, j, 1] = 2 * hit_axis + (1 if hit_sign > 0.0 else 0)
+                hit_f[i, j, 0] = ox + best * dx
+                hit_f[i, j, 1] = oy + best * dy
+                hit_f[i, j, 2] = oz + best * dz
+                hit_f[i, j, 3] = lam
+                continue
+            cr = s_rgba[g, 0] * 255.0 * (ambient[0] + diffuse[0] * lam)
+            cg = s_rgba[g, 1] * 255.0 * (ambient[1] + diffuse[1] * lam)
+            cb = s_rgba[g, 2] * 255.0 * (ambient[2] + diffuse[2] * lam)
         else:
             seg[i, j] = -1
             if sky_tex >= 0:
@@ -613,6 +575,130 @@ def _render_row(
         out[i, j, 0] = _to_u8(cr)
         out[i, j, 1] = _to_u8(cg)
         out[i, j, 2] = _to_u8(cb)
+
+
+@nb.njit(cache=True, inline="always", error_model="numpy")
+def _pick(a, x, y, z):
+    return x if a == 0 else (y if a == 1 else z)
+
+
+@nb.njit(cache=True, inline="always", error_model="numpy")
+def _plane_rho2(rx, ry, rz, ax, ay, az, bx, by, bz, a, c_o, au, gu, av, gv, strict):
+    """Squared texel footprint of a pixel on the plane ``x[a] = o[a] + c_o``, from the
+    texture-coordinate differences between where the ray ``r`` and its neighbours
+    ``r + A`` (one pixel right) and ``r - B`` (one pixel down) meet the plane; u changes
+    along axis ``au`` by ``gu`` texels per metre, v along ``av`` by ``gv``. Returns -1
+    when ``strict`` and one of the rays meets the plane behind the camera."""
+    qx = rx + ax
+    qy = ry + ay
+    qz = rz + az
+    px = rx - bx
+    py = ry - by
+    pz = rz - bz
+    r_n = _pick(a, rx, ry, rz)
+    q_n = _pick(a, qx, qy, qz)
+    p_n = _pick(a, px, py, pz)
+    if abs(r_n) < 1e-12 or abs(q_n) < 1e-12 or abs(p_n) < 1e-12:
+        return -1.0 if strict else 1e18
+    s0 = c_o / r_n
+    s1 = c_o / q_n
+    s2 = c_o / p_n
+    if strict and (s0 <= 0.0 or s1 <= 0.0 or s2 <= 0.0):
+        return -1.0
+    hu = s0 * _pick(au, rx, ry, rz)
+    hv = s0 * _pick(av, rx, ry, rz)
+    du = (s1 * _pick(au, qx, qy, qz) - hu) * gu
+    dv = (s1 * _pick(av, qx, qy, qz) - hv) * gv
+    d1 = du * du + dv * dv
+    du = (s2 * _pick(au, px, py, pz) - hu) * gu
+    dv = (s2 * _pick(av, px, py, pz) - hv) * gv
+    d2 = du * du + dv * dv
+    return d1 if d1 > d2 else d2
+
+
+@nb.njit(cache=True, error_model="numpy", nogil=True)
+def _shade_rows(
+    i_start, i_stop, sxs, hit_f, hit_i,
+    out, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse,
+    s_kind, s_lo, s_hi, s_rgba, s_tex, s_rep,
+    texels, mip_off, mip_w, mip_h, mip_first, mip_count,
+):
+    """Textured static hits of rows ``i_start`` to ``i_stop`` (an even start): texture
+    coordinates, level of detail, trilinear sample, headlight.
+
+    The level of detail is OpenGL's: one per 2x2 pixel quad and surface, from the
+    texture-coordinate differences of the quad's top-left pixel and its right and lower
+    neighbours, all intersected with the surface's plane (whether or not they see it);
+    a pixel whose quad's rays do not all meet the plane in front of the camera takes
+    the differences at its own ray instead."""
+    h, w = out.shape[0], out.shape[1]
+    ox, oy, oz = cam_pos[0], cam_pos[1], cam_pos[2]
+    fx0, fx1, fx2 = cam_mat[0, 0], cam_mat[1, 0], cam_mat[2, 0]
+    fy0, fy1, fy2 = cam_mat[0, 1], cam_mat[1, 1], cam_mat[2, 1]
+    fz0, fz1, fz2 = cam_mat[0, 2], cam_mat[1, 2], cam_mat[2, 2]
+    pix = 2.0 * tan_half_fovy / h  # pixel size on the image plane at unit distance
+    ax, ay, az = fx0 * pix, fx1 * pix, fx2 * pix
+    bx, by, bz = fy0 * pix, fy1 * pix, fy2 * pix
+    nq = (w + 1) // 2
+    q_key = np.full(nq, -1, dtype=np.int64)
+    q_lod = np.zeros(nq)
+    for i in range(i_start, i_stop):
+        i_q = i - ((i - i_start) & 1)  # the quad's top row
+        if i == i_q:
+            q_key[:] = -1
+        sy = (1.0 - 2.0 * (i + 0.5) / h) * tan_half_fovy
+        sy_q = (1.0 - 2.0 * (i_q + 0.5) / h) * tan_half_fovy
+        for j in range(w):
+            g = hit_i[i, j, 0]
+            if g < 0:
+                continue
+            face = hit_i[i, j, 1]
+            axis = face >> 1
+            sign = 1.0 if face & 1 else -1.0
+            px = hit_f[i, j, 0]
+            py = hit_f[i, j, 1]
+            pz = hit_f[i, j, 2]
+            lam = hit_f[i, j, 3]
+            tex = s_tex[g]
+            kind = s_kind[g]
+            u, v, ux, uy, uz, vx, vy, vz = _static_uv(
+                kind, axis, sign, s_lo[g, 0], s_lo[g, 1], s_lo[g, 2], s_hi[g, 0], s_hi[g, 1], s_hi[g, 2], px, py, pz)
+            ru = s_rep[g, 0]
+            rv = s_rep[g, 1]
+            jq = j >> 1
+            key = g * 8 + face
+            if q_key[jq] == key:
+                lod = q_lod[jq]
+            else:
+                # u changes along axis au only and v along av only (see _static_uv)
+                if kind == 1 or axis == 2:
+                    au, gu, av, gv = 0, ux, 1, vy
+                elif axis == 0:
+                    au, gu, av, gv = 1, uy, 2, vz
+                else:
+                    au, gu, av, gv = 0, ux, 2, vz
+                k0 = mip_first[tex]
+                gu = gu * (mip_w[k0] * ru)
+                gv = gv * (mip_h[k0] * rv)
+                c_o = (s_hi[g, axis] if sign > 0.0 else s_lo[g, axis]) - _pick(axis, ox, oy, oz)
+                sx_q = sxs[j - (j & 1)]
+                rho2 = _plane_rho2(fx0 * sx_q + fy0 * sy_q - fz0, fx1 * sx_q + fy1 * sy_q - fz1,
+                                   fx2 * sx_q + fy2 * sy_q - fz2, ax, ay, az, bx, by, bz,
+                                   axis, c_o, au, gu, av, gv, True)
+                cache = rho2 >= 0.0
+                if not cache:
+                    sx = sxs[j]
+                    rho2 = _plane_rho2(fx0 * sx + fy0 * sy - fz0, fx1 * sx + fy1 * sy - fz1, fx2 * sx + fy2 * sy - fz2,
+                                       ax, ay, az, bx, by, bz, axis, c_o, au, gu, av, gv, False)
+                lod = 0.5 * _log2(rho2) if rho2 > 1.0 else 0.0
+                if cache:
+                    q_key[jq] = key
+                    q_lod[jq] = lod
+            tr, tg, tb = _sample(texels, mip_off, mip_w, mip_h, mip_first, mip_count, tex,
+                                 _frac(u * ru), _frac(v * rv), lod)
+            out[i, j, 0] = _to_u8(tr * s_rgba[g, 0] * (ambient[0] + diffuse[0] * lam))
+            out[i, j, 1] = _to_u8(tg * s_rgba[g, 1] * (ambient[1] + diffuse[1] * lam))
+            out[i, j, 2] = _to_u8(tb * s_rgba[g, 2] * (ambient[2] + diffuse[2] * lam))
 
 
 @nb.njit(cache=True, error_model="numpy")
@@ -648,7 +734,7 @@ def _column_offsets(w, h, tan_half_fovy):
 
 @nb.njit(cache=True, error_model="numpy", nogil=True)
 def render_kernel(
-    out, seg,
+    out, seg, hit_f, hit_i,
     cam_xpos, cam_xmat, camera, tan_half_fovy,
     ambient, diffuse,
     grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_solid, cell_floor,
@@ -657,7 +743,10 @@ def render_kernel(
     texels, mip_off, mip_w, mip_h, mip_first, mip_count, sky_tex,
 ):
     """Renders the whole image on the calling thread (without holding the GIL, so that
-    threads can render several envs at once)."""
+    threads can render several envs at once): a tracing pass that finds what each
+    pixel shows and colours all but textured static surfaces, then a shading pass for
+    those. ``hit_f`` ``(h, w, 4)`` float64 and ``hit_i`` ``(h, w, 2)`` int32 are
+    scratch space between the two."""
     h, w = out.shape[0], out.shape[1]
     cam_pos = cam_xpos[camera]
     cam_mat = cam_xmat[camera].reshape(3, 3)
@@ -666,13 +755,14 @@ def render_kernel(
     active = np.flatnonzero(rects[:, 0] <= rects[:, 1])  # moving geoms that can show
     sxs = _column_offsets(w, h, tan_half_fovy)
     for i in range(h):
-        _render_row(
-            i, rects, active, sxs, out, seg, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_solid, cell_floor, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, s_rep, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, mip_count, sky_tex)
+        _trace_row(
+            i, rects, active, sxs, out, seg, hit_f, hit_i, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_solid, cell_floor, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, sky_tex)
+    _shade_rows(0, h, sxs, hit_f, hit_i, out, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, s_kind, s_lo, s_hi, s_rgba, s_tex, s_rep, texels, mip_off, mip_w, mip_h, mip_first, mip_count)
 
 
 @nb.njit(cache=True, error_model="numpy", parallel=True)
 def render_kernel_parallel(
-    out, seg,
+    out, seg, hit_f, hit_i,
     cam_xpos, cam_xmat, camera, tan_half_fovy,
     ambient, diffuse,
     grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_solid, cell_floor,
@@ -680,7 +770,7 @@ def render_kernel_parallel(
     geom_xpos, geom_xmat, site_xpos, site_xmat, dyn_geoms, sites, d_kind, d_size, d_id, d_rgba,
     texels, mip_off, mip_w, mip_h, mip_first, mip_count, sky_tex,
 ):
-    """Renders the whole image, rows spread over numba's threads."""
+    """Renders the whole image, rows (and then pairs of rows) spread over numba's threads."""
     h, w = out.shape[0], out.shape[1]
     cam_pos = cam_xpos[camera]
     cam_mat = cam_xmat[camera].reshape(3, 3)
@@ -689,5 +779,7 @@ def render_kernel_parallel(
     active = np.flatnonzero(rects[:, 0] <= rects[:, 1])  # moving geoms that can show
     sxs = _column_offsets(w, h, tan_half_fovy)
     for i in nb.prange(h):
-        _render_row(
-            i, rects, active, sxs, out, seg, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_solid, cell_floor, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, s_rep, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, mip_count, sky_tex)
+        _trace_row(
+            i, rects, active, sxs, out, seg, hit_f, hit_i, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_solid, cell_floor, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, sky_tex)
+    for q in nb.prange((h + 1) // 2):
+        _shade_rows(2 * q, min(h, 2 * q + 2), sxs, hit_f, hit_i, out, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, s_kind, s_lo, s_hi, s_rgba, s_tex, s_rep, texels, mip_off, mip_w, mip_h, mip_first, mip_count)

@@ -102,6 +102,9 @@ class CpuRenderer:
         self._seen = None  # the model version the tables were built for
         self._fovy = self._tan_half_fovy = None
         self._seg = np.full((height, width), -1, dtype=np.int32)
+        # scratch between the kernel's tracing and shading passes
+        self._hit_f = np.zeros((height, width, 4))
+        self._hit_i = np.zeros((height, width, 2), dtype=np.int32)
         self._layout_static()
         on = 1.0 if m.vis.headlight.active else 0.0
         self._ambient = np.asarray(m.vis.headlight.ambient, dtype=np.float64) * on
@@ -122,7 +125,7 @@ class CpuRenderer:
         if fovy != self._fovy:
             self._fovy, self._tan_half_fovy = fovy, float(np.tan(np.radians(fovy) / 2))
         self._kernel(
-            out, self._seg,
+            out, self._seg, self._hit_f, self._hit_i,
             data.cam_xpos, data.cam_xmat, camera, self._tan_half_fovy,
             self._ambient, self._diffuse,
             self._grid_origin, self._grid_cell, self._grid_shape, self._cell_start, self._cell_items,
