@@ -162,23 +162,27 @@ def _sample(texels, mip_off, mip_w, mip_h, mip_first, mip_count, tex, u, v, lod)
 
 @nb.njit(cache=True, inline="always", error_model="numpy")
 def _sky(texels, mip_off, mip_w, mip_h, mip_first, sky_tex, dx, dy, dz):
-    """Skybox: MuJoCo's cube faces stacked (+x, -x, up, down, +y, -y), unlit."""
+    """Skybox: MuJoCo's cube faces stacked (+x, -x, up, down, +y, -y), unlit; the
+    direction (dx, dy, dz) need not be normalized."""
     k = mip_first[sky_tex]
     w = mip_w[k]
     face_h = mip_h[k] // 6
     ax, ay, az = abs(dx), abs(dy), abs(dz)
     if az >= ax and az >= ay:  # world up and down are MuJoCo's third and fourth faces
         face = 2 if dz > 0 else 3
-        s = dx / az
-        t = (-dy if dz > 0 else dy) / az
+        inv = 1.0 / az
+        s = dx * inv
+        t = (-dy if dz > 0 else dy) * inv
     elif ax >= ay:
         face = 0 if dx > 0 else 1
-        s = (-dy if dx > 0 else dy) / ax
-        t = -dz / ax
+        inv = 1.0 / ax
+        s = (-dy if dx > 0 else dy) * inv
+        t = -dz * inv
     else:
         face = 4 if dy > 0 else 5
-        s = (dx if dy > 0 else -dx) / ay
-        t = -dz / ay
+        inv = 1.0 / ay
+        s = (dx if dy > 0 else -dx) * inv
+        t = -dz * inv
     col = min(w - 1, max(0, int((s + 1.0) * 0.5 * w)))
     row = min(face_h - 1, max(0, int((t + 1.0) * 0.5 * face_h)))
     return _texel(texels[mip_off[k] + (face * face_h + row) * w + col])
@@ -357,25 +361,6 @@ def _screen_rects(cam_pos, cam_mat, tan_half_fovy, h, w, d_kind, d_pos, d_size):
 
 
 @nb.njit(cache=True, inline="always", error_model="numpy")
-def _static_uv(kind, axis, sign, lo0, lo1, lo2, hi0, hi1, hi2, px, py, pz):
-    """Texture coords (before repeat) of a point on a static box face or plane, with
-    their gradients in world space: (u, v, dudx, dudy, dudz, dvdx, dvdy, dvdz).
-
-    MuJoCo's mapping, measured: on horizontal faces u grows along +x and v along -y;
-    on the faces normal to x, u grows along +y; on the faces normal to y, u grows
-    along +x; on vertical faces v grows downwards (-z)."""
-    ex = hi0 - lo0
-    ey = hi1 - lo1
-    if kind == 1 or axis == 2:
-        return (px - lo0) / ex, (hi1 - py) / ey, 1.0 / ex, 0.0, 0.0, 0.0, -1.0 / ey, 0.0
-    ez = hi2 - lo2
-    v = (hi2 - pz) / ez
-    if axis == 0:
-        return (py - lo1) / ey, v, 0.0, 1.0 / ey, 0.0, 0.0, 0.0, -1.0 / ez
-    return (px - lo0) / ex, v, 1.0 / ex, 0.0, 0.0, 0.0, 0.0, -1.0 / ez
-
-
-@nb.njit(cache=True, inline="always", error_model="numpy")
 def _to_u8(x):
     """Rounds a colour channel to the nearest uint8, clamped."""
     val = x + 0.5
@@ -384,11 +369,11 @@ def _to_u8(x):
 
 @nb.njit(cache=True, error_model="numpy", nogil=True)
 def _trace_row(
-    i, rects, active, sxs,
+    i, rects, row_geoms, row_count, sxs,
     out, seg, hit_f, hit_i,
     cam_pos, cam_mat, tan_half_fovy,
     ambient, diffuse,
-    grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_solid, cell_floor,
+    grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_code,
     s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, z_top,
     d_kind, d_pos, d_rot, d_size, d_id, d_rgba,
     texels, mip_off, mip_w, mip_h, mip_first, sky_tex,
@@ -420,11 +405,10 @@ def _trace_row(
         rx = fx[0] * sx + fy[0] * sy - fz[0]
         ry = fx[1] * sx + fy[1] * sy - fz[1]
         rz = fx[2] * sx + fy[2] * sy - fz[2]
-        norm = math.sqrt(rx * rx + ry * ry + rz * rz)
-        inv_norm = 1.0 / norm
-        dx = rx * inv_norm
-        dy = ry * inv_norm
-        dz = rz * inv_norm
+        # the ray is o + t * (dx, dy, dz), not normalized: |r| >= 1, and t is in units of |r|
+        dx = rx
+        dy = ry
+        dz = rz
         # inverse direction for slab tests (a huge finite value instead of inf)
         idx = 1.0 / dx if abs(dx) > 1e-12 else (1e12 if dx >= 0 else -1e12)
         idy = 1.0 / dy if abs(dy) > 1e-12 else (1e12 if dy >= 0 else -1e12)
@@ -460,10 +444,11 @@ def _trace_row(
             while True:
                 t_exit = min(tmx, tmy, t_hi)
                 c = cy * nx_cells + cx
-                g = cell_solid[c]
-                if g >= 0 and last_axis >= 0:
+                code = cell_code[c]
+                if code >= 0 and last_axis >= 0:
                     # a box filling the cell: entered through the side face we
                     # crossed, or from above through its top face
+                    g = code
                     z_in = oz + t_cell * dz
                     if s_lo[g, 2] <= z_in <= s_hi[g, 2]:
                         best = t_cell
@@ -477,9 +462,9 @@ def _trace_row(
                             hit_static = g
                             hit_axis = 2
                             hit_sign = 1.0
-                elif cell_floor[c] >= 0:
+                elif code < -1:
                     # only a floor tile filling the cell
-                    g = cell_floor[c]
+                    g = -2 - code
                     if dz < 0.0:
                         t = (s_lo[g, 2] - oz) * idz
                         if t_cell <= t <= t_exit and t < best:
@@ -513,30 +498,37 @@ def _trace_row(
                 if dz >= 0.0 and oz + t_exit * dz > z_top:
                     break
                 t_cell = t_exit
-                if tmx < tmy:
-                    cx += step_x
-                    tmx += tdx
-                    last_axis = 0
-                    if cx < 0 or cx >= nx_cells:
-                        break
-                else:
-                    cy += step_y
-                    tmy += tdy
-                    last_axis = 1
-                    if cy < 0 or cy >= ny_cells:
-                        break
+                # step to the next cell, without branches: which side comes first
+                # changes from ray to ray in no pattern a branch predictor could learn
+                along_x = tmx < tmy
+                cx = cx + step_x if along_x else cx
+                cy = cy if along_x else cy + step_y
+                tmx = tmx + tdx if along_x else tmx
+                tmy = tmy if along_x else tmy + tdy
+                last_axis = 0 if along_x else 1
+                if cx < 0 or cx >= nx_cells or cy < 0 or cy >= ny_cells:
+                    break
             # ---- moving geoms
         hit_dyn = -1
         nxh = 0.0
         nyh = 0.0
         nzh = 0.0
-        for a in range(active.shape[0]):
-            g = active[a]
-            if i < rects[g, 0] or i > rects[g, 1] or j < rects[g, 2] or j > rects[g, 3]:
+        norm = 0.0
+        inv_norm = ux = uy = uz = 0.0
+        for a in range(row_count[i]):
+            g = row_geoms[i, a]
+            if j < rects[g, 2] or j > rects[g, 3]:
                 continue
-            t, nnx, nny, nnz = _ray_dynamic(ox, oy, oz, dx, dy, dz, d_kind[g], d_pos, d_rot, d_size, g, best)
-            if t > 0.0 and t < best:
-                best = t
+            if norm == 0.0:  # moving geoms are tested with the unit direction
+                norm = math.sqrt(rx * rx + ry * ry + rz * rz)
+                inv_norm = 1.0 / norm
+                ux = rx * inv_norm
+                uy = ry * inv_norm
+                uz = rz * inv_norm
+            t_max = best * norm
+            t, nnx, nny, nnz = _ray_dynamic(ox, oy, oz, ux, uy, uz, d_kind[g], d_pos, d_rot, d_size, g, t_max)
+            if t > 0.0 and t < t_max:
+                best = t * inv_norm
                 hit_dyn = g
                 nxh = nnx
                 nyh = nny
@@ -620,7 +612,7 @@ def _plane_rho2(rx, ry, rz, ax, ay, az, bx, by, bz, a, c_o, au, gu, av, gv, stri
 def _shade_rows(
     i_start, i_stop, sxs, hit_f, hit_i,
     out, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse,
-    s_kind, s_lo, s_hi, s_rgba, s_tex, s_rep,
+    s_lo, s_hi, s_rgba, s_tex, s_map,
     texels, mip_off, mip_w, mip_h, mip_first, mip_count,
 ):
     """Textured static hits of rows ``i_start`` to ``i_stop`` (an even start): texture
@@ -654,33 +646,27 @@ def _shade_rows(
                 continue
             face = hit_i[i, j, 1]
             axis = face >> 1
-            sign = 1.0 if face & 1 else -1.0
             px = hit_f[i, j, 0]
             py = hit_f[i, j, 1]
             pz = hit_f[i, j, 2]
             lam = hit_f[i, j, 3]
             tex = s_tex[g]
-            kind = s_kind[g]
-            u, v, ux, uy, uz, vx, vy, vz = _static_uv(
-                kind, axis, sign, s_lo[g, 0], s_lo[g, 1], s_lo[g, 2], s_hi[g, 0], s_hi[g, 1], s_hi[g, 2], px, py, pz)
-            ru = s_rep[g, 0]
-            rv = s_rep[g, 1]
+            # u changes along axis au only and v along av only (see texture_maps)
+            au = 1 if axis == 0 else 0
+            av = 1 if axis == 2 else 2
+            k_u = s_map[g, axis, 1]
+            k_v = s_map[g, axis, 3]
+            uu = (_pick(au, px, py, pz) - s_map[g, axis, 0]) * k_u
+            vv = (_pick(av, px, py, pz) - s_map[g, axis, 2]) * k_v
             jq = j >> 1
             key = g * 8 + face
             if q_key[jq] == key:
                 lod = q_lod[jq]
             else:
-                # u changes along axis au only and v along av only (see _static_uv)
-                if kind == 1 or axis == 2:
-                    au, gu, av, gv = 0, ux, 1, vy
-                elif axis == 0:
-                    au, gu, av, gv = 1, uy, 2, vz
-                else:
-                    au, gu, av, gv = 0, ux, 2, vz
                 k0 = mip_first[tex]
-                gu = gu * (mip_w[k0] * ru)
-                gv = gv * (mip_h[k0] * rv)
-                c_o = (s_hi[g, axis] if sign > 0.0 else s_lo[g, axis]) - _pick(axis, ox, oy, oz)
+                gu = k_u * mip_w[k0]  # texels per metre
+                gv = k_v * mip_h[k0]
+                c_o = (s_hi[g, axis] if face & 1 else s_lo[g, axis]) - _pick(axis, ox, oy, oz)
                 sx_q = sxs[j - (j & 1)]
                 rho2 = _plane_rho2(fx0 * sx_q + fy0 * sy_q - fz0, fx1 * sx_q + fy1 * sy_q - fz1,
                                    fx2 * sx_q + fy2 * sy_q - fz2, ax, ay, az, bx, by, bz,
@@ -694,8 +680,7 @@ def _shade_rows(
                 if cache:
                     q_key[jq] = key
                     q_lod[jq] = lod
-            tr, tg, tb = _sample(texels, mip_off, mip_w, mip_h, mip_first, mip_count, tex,
-                                 _frac(u * ru), _frac(v * rv), lod)
+            tr, tg, tb = _sample(texels, mip_off, mip_w, mip_h, mip_first, mip_count, tex, _frac(uu), _frac(vv), lod)
             out[i, j, 0] = _to_u8(tr * s_rgba[g, 0] * (ambient[0] + diffuse[0] * lam))
             out[i, j, 1] = _to_u8(tg * s_rgba[g, 1] * (ambient[1] + diffuse[1] * lam))
             out[i, j, 2] = _to_u8(tb * s_rgba[g, 2] * (ambient[2] + diffuse[2] * lam))
@@ -732,13 +717,26 @@ def _column_offsets(w, h, tan_half_fovy):
     return sxs
 
 
+@nb.njit(cache=True, error_model="numpy")
+def _row_lists(rects, h):
+    """For each image row, the moving geoms whose screen rectangle covers it."""
+    n = rects.shape[0]
+    row_geoms = np.empty((h, max(n, 1)), dtype=np.int64)
+    row_count = np.zeros(h, dtype=np.int64)
+    for g in range(n):
+        for i in range(rects[g, 0], rects[g, 1] + 1):
+            row_geoms[i, row_count[i]] = g
+            row_count[i] += 1
+    return row_geoms, row_count
+
+
 @nb.njit(cache=True, error_model="numpy", nogil=True)
 def render_kernel(
     out, seg, hit_f, hit_i,
     cam_xpos, cam_xmat, camera, tan_half_fovy,
     ambient, diffuse,
-    grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_solid, cell_floor,
-    s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, s_rep, z_top,
+    grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_code,
+    s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, s_map, z_top,
     geom_xpos, geom_xmat, site_xpos, site_xmat, dyn_geoms, sites, d_kind, d_size, d_id, d_rgba,
     texels, mip_off, mip_w, mip_h, mip_first, mip_count, sky_tex,
 ):
@@ -752,12 +750,12 @@ def render_kernel(
     cam_mat = cam_xmat[camera].reshape(3, 3)
     d_pos, d_rot = _gather_dynamic(geom_xpos, geom_xmat, site_xpos, site_xmat, dyn_geoms, sites)
     rects = _screen_rects(cam_pos, cam_mat, tan_half_fovy, h, w, d_kind, d_pos, d_size)
-    active = np.flatnonzero(rects[:, 0] <= rects[:, 1])  # moving geoms that can show
+    row_geoms, row_count = _row_lists(rects, h)
     sxs = _column_offsets(w, h, tan_half_fovy)
     for i in range(h):
         _trace_row(
-            i, rects, active, sxs, out, seg, hit_f, hit_i, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_solid, cell_floor, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, sky_tex)
-    _shade_rows(0, h, sxs, hit_f, hit_i, out, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, s_kind, s_lo, s_hi, s_rgba, s_tex, s_rep, texels, mip_off, mip_w, mip_h, mip_first, mip_count)
+            i, rects, row_geoms, row_count, sxs, out, seg, hit_f, hit_i, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_code, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, sky_tex)
+    _shade_rows(0, h, sxs, hit_f, hit_i, out, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, s_lo, s_hi, s_rgba, s_tex, s_map, texels, mip_off, mip_w, mip_h, mip_first, mip_count)
 
 
 @nb.njit(cache=True, error_model="numpy", parallel=True)
@@ -765,8 +763,8 @@ def render_kernel_parallel(
     out, seg, hit_f, hit_i,
     cam_xpos, cam_xmat, camera, tan_half_fovy,
     ambient, diffuse,
-    grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_solid, cell_floor,
-    s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, s_rep, z_top,
+    grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_code,
+    s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, s_map, z_top,
     geom_xpos, geom_xmat, site_xpos, site_xmat, dyn_geoms, sites, d_kind, d_size, d_id, d_rgba,
     texels, mip_off, mip_w, mip_h, mip_first, mip_count, sky_tex,
 ):
@@ -776,10 +774,10 @@ def render_kernel_parallel(
     cam_mat = cam_xmat[camera].reshape(3, 3)
     d_pos, d_rot = _gather_dynamic(geom_xpos, geom_xmat, site_xpos, site_xmat, dyn_geoms, sites)
     rects = _screen_rects(cam_pos, cam_mat, tan_half_fovy, h, w, d_kind, d_pos, d_size)
-    active = np.flatnonzero(rects[:, 0] <= rects[:, 1])  # moving geoms that can show
+    row_geoms, row_count = _row_lists(rects, h)
     sxs = _column_offsets(w, h, tan_half_fovy)
     for i in nb.prange(h):
         _trace_row(
-            i, rects, active, sxs, out, seg, hit_f, hit_i, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_solid, cell_floor, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, sky_tex)
+            i, rects, row_geoms, row_count, sxs, out, seg, hit_f, hit_i, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_code, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, sky_tex)
     for q in nb.prange((h + 1) // 2):
-        _shade_rows(2 * q, min(h, 2 * q + 2), sxs, hit_f, hit_i, out, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, s_kind, s_lo, s_hi, s_rgba, s_tex, s_rep, texels, mip_off, mip_w, mip_h, mip_first, mip_count)
+        _shade_rows(2 * q, min(h, 2 * q + 2), sxs, hit_f, hit_i, out, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, s_lo, s_hi, s_rgba, s_tex, s_map, texels, mip_off, mip_w, mip_h, mip_first, mip_count)

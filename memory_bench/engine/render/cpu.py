@@ -67,6 +67,27 @@ def _pyramid(w: int, h: int, data: bytes) -> tuple[np.ndarray, list[tuple[int, i
     return _PYRAMIDS[key]
 
 
+def _texture_maps(lo: np.ndarray, hi: np.ndarray, rep: np.ndarray) -> np.ndarray:
+    """How each static geom's faces map world points to texture coordinates (with the
+    material's texrepeat): ``maps[g, a]`` for the faces normal to axis ``a`` holds
+    ``(o_u, k_u, o_v, k_v)`` with ``u = (p[au] - o_u) * k_u`` and ``v = (p[av] - o_v) * k_v``,
+    where ``au`` is 1 for ``a == 0`` and 0 otherwise and ``av`` is 1 for ``a == 2`` and 2
+    otherwise.
+
+    MuJoCo's mapping, measured: on horizontal faces (and planes) u grows along +x and v
+    along -y; on the faces normal to x, u grows along +y; on the faces normal to y, u
+    grows along +x; on vertical faces v grows downwards (-z); one repeat spans the face."""
+    ext = hi - lo
+    with np.errstate(divide="ignore"):
+        inv = np.where(ext > 0, 1.0 / np.where(ext > 0, ext, 1.0), 0.0)
+    maps = np.zeros((len(lo), 3, 4))
+    ru, rv = rep[:, 0], rep[:, 1]
+    maps[:, 0] = np.column_stack([lo[:, 1], ru * inv[:, 1], hi[:, 2], -rv * inv[:, 2]])
+    maps[:, 1] = np.column_stack([lo[:, 0], ru * inv[:, 0], hi[:, 2], -rv * inv[:, 2]])
+    maps[:, 2] = np.column_stack([lo[:, 0], ru * inv[:, 0], hi[:, 1], -rv * inv[:, 1]])
+    return maps
+
+
 class CpuRenderer:
     """Ray-casts one camera of a memory_bench world into an ``(height, width, 3)`` uint8 array."""
 
@@ -128,9 +149,8 @@ class CpuRenderer:
             out, self._seg, self._hit_f, self._hit_i,
             data.cam_xpos, data.cam_xmat, camera, self._tan_half_fovy,
             self._ambient, self._diffuse,
-            self._grid_origin, self._grid_cell, self._grid_shape, self._cell_start, self._cell_items,
-            self._cell_solid, self._cell_floor,
-            self._s_kind, self._s_lo, self._s_hi, self._s_id, self._s_rgba, self._s_tex, self._s_rep, self._z_top,
+            self._grid_origin, self._grid_cell, self._grid_shape, self._cell_start, self._cell_items, self._cell_code,
+            self._s_kind, self._s_lo, self._s_hi, self._s_id, self._s_rgba, self._s_tex, self._s_map, self._z_top,
             data.geom_xpos, data.geom_xmat, data.site_xpos, data.site_xmat, self._dyn_ids, self._sites,
             self._d_kind, self._d_size, self._d_id, self._d_rgba,
             self._texels, self._mip_off, self._mip_w, self._mip_h, self._mip_first, self._mip_count, self._sky_tex,
@@ -231,7 +251,7 @@ class CpuRenderer:
         self._s_lo, self._s_hi, self._s_id = lo, hi, ids.astype(np.int32)
         self._s_rgba = np.zeros((n, 3))
         self._s_tex = np.full(n, -1, dtype=np.int64)
-        self._s_rep = np.ones((n, 2))
+        self._s_map = np.zeros((n, 3, 4))
         # the lattice: the smallest static footprint sets the cell size
         extent = (hi - lo)[:, :2]
         cell = extent.min(axis=0) if n else np.ones(2)
@@ -262,7 +282,8 @@ class CpuRenderer:
         ids = self._s_ids_all
         visible = self._visible(ids)
         self._s_rgba = self._effective_rgba(ids)[:, :3].astype(np.float64)
-        self._s_tex, self._s_rep = self._textures(ids)
+        self._s_tex, rep = self._textures(ids)
+        self._s_map = _texture_maps(self._s_lo, self._s_hi, rep)
         self._z_top = float(self._s_hi[visible, 2].max()) if visible.any() else 0.0
         keep = visible[self._pair_geom]
         geoms, cells, fills = self._pair_geom[keep], self._pair_cell[keep], self._pair_fills[keep]
@@ -272,12 +293,12 @@ class CpuRenderer:
         # fast paths: a cell whose only geom is a box filling it (a wall cell), or a
         # horizontal plane filling it (a floor tile)
         alone = (counts[cells] == 1) & fills
-        self._cell_solid = np.full(self._ncell, -1, dtype=np.int64)
-        self._cell_floor = np.full(self._ncell, -1, dtype=np.int64)
+        # (cell_code: the box's index, -2 - the plane's index, or -1 for any other cell)
+        self._cell_code = np.full(self._ncell, -1, dtype=np.int64)
         solid = alone & (self._s_kind[geoms] == 0)
         floor = alone & (self._s_kind[geoms] == 1)
-        self._cell_solid[cells[solid]] = geoms[solid]
-        self._cell_floor[cells[floor]] = geoms[floor]
+        self._cell_code[cells[solid]] = geoms[solid]
+        self._cell_code[cells[floor]] = -2 - geoms[floor]
         # moving geoms and sites
         dyn = self._dynamic[self._visible(self._dynamic)] if len(self._dynamic) else self._dynamic
         self._dyn_ids = dyn
