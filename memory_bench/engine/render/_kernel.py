@@ -399,6 +399,15 @@ def _trace_row(
     inv_ch = 1.0 / ch
     gx1 = gx0 + nx_cells * cw
     gy1 = gy0 + ny_cells * ch
+    # a camera inside the lattice, clear of cell borders, starts every walk in its own cell
+    cx0 = int(math.floor((ox - gx0) * inv_cw))
+    cy0 = int(math.floor((oy - gy0) * inv_ch))
+    ex0 = gx0 + cx0 * cw - ox  # offsets from the camera to its cell's borders
+    ex1 = gx0 + (cx0 + 1) * cw - ox
+    ey0 = gy0 + cy0 * ch - oy
+    ey1 = gy0 + (cy0 + 1) * ch - oy
+    inside = (0 <= cx0 < nx_cells and 0 <= cy0 < ny_cells
+              and min(-ex0, ex1) > 1e-6 * cw and min(-ey0, ey1) > 1e-6 * ch)
     sy = (1.0 - 2.0 * (i + 0.5) / h) * tan_half_fovy
     for j in range(w):
         sx = sxs[j]
@@ -419,25 +428,35 @@ def _trace_row(
         hit_sign = 0.0
         # ---- static geoms: walk the grid cells the ray crosses, from where it
         # enters the grid's xy bounds
-        ta = (gx0 - ox) * idx
-        tb = (gx1 - ox) * idx
-        t_lo = max(0.0, min(ta, tb))
-        t_hi = max(ta, tb)
-        ta = (gy0 - oy) * idy
-        tb = (gy1 - oy) * idy
-        t_lo = max(t_lo, min(ta, tb))
-        t_hi = min(t_hi, max(ta, tb))
-        # above every static geom and going up: nothing static to hit
-        if not (dz >= 0.0 and oz > z_top) and t_lo < t_hi:
+        if inside:
+            # the camera's own cell, found once per row; the walk ends when it
+            # steps off the lattice
+            t_lo = 0.0
+            t_hi = _BIG
+            cx = cx0
+            cy = cy0
+            tmx = (ex1 if dx > 0 else ex0) * idx
+            tmy = (ey1 if dy > 0 else ey0) * idy
+        else:
+            ta = (gx0 - ox) * idx
+            tb = (gx1 - ox) * idx
+            t_lo = max(0.0, min(ta, tb))
+            t_hi = max(ta, tb)
+            ta = (gy0 - oy) * idy
+            tb = (gy1 - oy) * idy
+            t_lo = max(t_lo, min(ta, tb))
+            t_hi = min(t_hi, max(ta, tb))
             px = ox + dx * (t_lo + 1e-9)
             py = oy + dy * (t_lo + 1e-9)
             cx = min(nx_cells - 1, max(0, int((px - gx0) * inv_cw)))
             cy = min(ny_cells - 1, max(0, int((py - gy0) * inv_ch)))
+            tmx = (gx0 + (cx + (1 if dx > 0 else 0)) * cw - ox) * idx
+            tmy = (gy0 + (cy + (1 if dy > 0 else 0)) * ch - oy) * idy
+        # above every static geom and going up: nothing static to hit
+        if not (dz >= 0.0 and oz > z_top) and t_lo < t_hi:
             step_x = 1 if dx > 0 else -1
             step_y = 1 if dy > 0 else -1
-            tmx = (gx0 + (cx + (1 if dx > 0 else 0)) * cw - ox) * idx
             tdx = cw * abs(idx)
-            tmy = (gy0 + (cy + (1 if dy > 0 else 0)) * ch - oy) * idy
             tdy = ch * abs(idy)
             t_cell = t_lo
             last_axis = -1
