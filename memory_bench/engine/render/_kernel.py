@@ -368,8 +368,8 @@ def _to_u8(x):
 
 
 @nb.njit(cache=True, error_model="numpy", nogil=True)
-def _trace_row(
-    i, rects, row_geoms, row_count, sxs,
+def _trace_rows(
+    i_start, i_stop, rects, row_geoms, row_count, sxs,
     out, seg, hit_f, hit_i,
     cam_pos, cam_mat, tan_half_fovy,
     ambient, diffuse,
@@ -378,8 +378,9 @@ def _trace_row(
     d_kind, d_pos, d_rot, d_size, d_id, d_rgba,
     texels, mip_off, mip_w, mip_h, mip_first, sky_tex,
 ):
-    """Traces image row ``i``: what each pixel shows (``seg``), and its colour unless it
-    is a textured static surface, whose hit goes to ``hit_f``/``hit_i`` for shading."""
+    """Traces image rows ``i_start`` to ``i_stop``: what each pixel shows (``seg``), and
+    its colour unless it is a textured static surface, whose hit goes to
+    ``hit_f``/``hit_i`` for the shading pass."""
     h, w = out.shape[0], out.shape[1]
     aspect = w / h
     fx = cam_mat[:, 0]
@@ -408,184 +409,185 @@ def _trace_row(
     ey1 = gy0 + (cy0 + 1) * ch - oy
     inside = (0 <= cx0 < nx_cells and 0 <= cy0 < ny_cells
               and min(-ex0, ex1) > 1e-6 * cw and min(-ey0, ey1) > 1e-6 * ch)
-    sy = (1.0 - 2.0 * (i + 0.5) / h) * tan_half_fovy
-    for j in range(w):
-        sx = sxs[j]
-        rx = fx[0] * sx + fy[0] * sy - fz[0]
-        ry = fx[1] * sx + fy[1] * sy - fz[1]
-        rz = fx[2] * sx + fy[2] * sy - fz[2]
-        # the ray is o + t * (dx, dy, dz), not normalized: |r| >= 1, and t is in units of |r|
-        dx = rx
-        dy = ry
-        dz = rz
-        # inverse direction for slab tests (a huge finite value instead of inf)
-        idx = 1.0 / dx if abs(dx) > 1e-12 else (1e12 if dx >= 0 else -1e12)
-        idy = 1.0 / dy if abs(dy) > 1e-12 else (1e12 if dy >= 0 else -1e12)
-        idz = 1.0 / dz if abs(dz) > 1e-12 else (1e12 if dz >= 0 else -1e12)
-        best = _BIG
-        hit_static = -1
-        hit_axis = -1
-        hit_sign = 0.0
-        # ---- static geoms: walk the grid cells the ray crosses, from where it
-        # enters the grid's xy bounds
-        if inside:
-            # the camera's own cell, found once per row; the walk ends when it
-            # steps off the lattice
-            t_lo = 0.0
-            t_hi = _BIG
-            cx = cx0
-            cy = cy0
-            tmx = (ex1 if dx > 0 else ex0) * idx
-            tmy = (ey1 if dy > 0 else ey0) * idy
-        else:
-            ta = (gx0 - ox) * idx
-            tb = (gx1 - ox) * idx
-            t_lo = max(0.0, min(ta, tb))
-            t_hi = max(ta, tb)
-            ta = (gy0 - oy) * idy
-            tb = (gy1 - oy) * idy
-            t_lo = max(t_lo, min(ta, tb))
-            t_hi = min(t_hi, max(ta, tb))
-            px = ox + dx * (t_lo + 1e-9)
-            py = oy + dy * (t_lo + 1e-9)
-            cx = min(nx_cells - 1, max(0, int((px - gx0) * inv_cw)))
-            cy = min(ny_cells - 1, max(0, int((py - gy0) * inv_ch)))
-            tmx = (gx0 + (cx + (1 if dx > 0 else 0)) * cw - ox) * idx
-            tmy = (gy0 + (cy + (1 if dy > 0 else 0)) * ch - oy) * idy
-        # above every static geom and going up: nothing static to hit
-        if not (dz >= 0.0 and oz > z_top) and t_lo < t_hi:
-            step_x = 1 if dx > 0 else -1
-            step_y = 1 if dy > 0 else -1
-            tdx = cw * abs(idx)
-            tdy = ch * abs(idy)
-            t_cell = t_lo
-            last_axis = -1
-            while True:
-                t_exit = min(tmx, tmy, t_hi)
-                c = cy * nx_cells + cx
-                code = cell_code[c]
-                if code >= 0 and last_axis >= 0:
-                    # a box filling the cell: entered through the side face we
-                    # crossed, or from above through its top face
-                    g = code
-                    z_in = oz + t_cell * dz
-                    if s_lo[g, 2] <= z_in <= s_hi[g, 2]:
-                        best = t_cell
-                        hit_static = g
-                        hit_axis = last_axis
-                        hit_sign = -float(step_x) if last_axis == 0 else -float(step_y)
-                    elif dz < 0.0 and z_in > s_hi[g, 2]:
-                        t = (s_hi[g, 2] - oz) * idz
-                        if t <= t_exit:
-                            best = t
+    for i in range(i_start, i_stop):
+        sy = (1.0 - 2.0 * (i + 0.5) / h) * tan_half_fovy
+        for j in range(w):
+            sx = sxs[j]
+            rx = fx[0] * sx + fy[0] * sy - fz[0]
+            ry = fx[1] * sx + fy[1] * sy - fz[1]
+            rz = fx[2] * sx + fy[2] * sy - fz[2]
+            # the ray is o + t * (dx, dy, dz), not normalized: |r| >= 1, and t is in units of |r|
+            dx = rx
+            dy = ry
+            dz = rz
+            # inverse direction for slab tests (a huge finite value instead of inf)
+            idx = 1.0 / dx if abs(dx) > 1e-12 else (1e12 if dx >= 0 else -1e12)
+            idy = 1.0 / dy if abs(dy) > 1e-12 else (1e12 if dy >= 0 else -1e12)
+            idz = 1.0 / dz if abs(dz) > 1e-12 else (1e12 if dz >= 0 else -1e12)
+            best = _BIG
+            hit_static = -1
+            hit_axis = -1
+            hit_sign = 0.0
+            # ---- static geoms: walk the grid cells the ray crosses, from where it
+            # enters the grid's xy bounds
+            if inside:
+                # the camera's own cell, found once per row; the walk ends when it
+                # steps off the lattice
+                t_lo = 0.0
+                t_hi = _BIG
+                cx = cx0
+                cy = cy0
+                tmx = (ex1 if dx > 0 else ex0) * idx
+                tmy = (ey1 if dy > 0 else ey0) * idy
+            else:
+                ta = (gx0 - ox) * idx
+                tb = (gx1 - ox) * idx
+                t_lo = max(0.0, min(ta, tb))
+                t_hi = max(ta, tb)
+                ta = (gy0 - oy) * idy
+                tb = (gy1 - oy) * idy
+                t_lo = max(t_lo, min(ta, tb))
+                t_hi = min(t_hi, max(ta, tb))
+                px = ox + dx * (t_lo + 1e-9)
+                py = oy + dy * (t_lo + 1e-9)
+                cx = min(nx_cells - 1, max(0, int((px - gx0) * inv_cw)))
+                cy = min(ny_cells - 1, max(0, int((py - gy0) * inv_ch)))
+                tmx = (gx0 + (cx + (1 if dx > 0 else 0)) * cw - ox) * idx
+                tmy = (gy0 + (cy + (1 if dy > 0 else 0)) * ch - oy) * idy
+            # above every static geom and going up: nothing static to hit
+            if not (dz >= 0.0 and oz > z_top) and t_lo < t_hi:
+                step_x = 1 if dx > 0 else -1
+                step_y = 1 if dy > 0 else -1
+                tdx = cw * abs(idx)
+                tdy = ch * abs(idy)
+                t_cell = t_lo
+                last_axis = -1
+                while True:
+                    t_exit = min(tmx, tmy, t_hi)
+                    c = cy * nx_cells + cx
+                    code = cell_code[c]
+                    if code >= 0 and last_axis >= 0:
+                        # a box filling the cell: entered through the side face we
+                        # crossed, or from above through its top face
+                        g = code
+                        z_in = oz + t_cell * dz
+                        if s_lo[g, 2] <= z_in <= s_hi[g, 2]:
+                            best = t_cell
                             hit_static = g
-                            hit_axis = 2
-                            hit_sign = 1.0
-                elif code < -1:
-                    # only a floor tile filling the cell
-                    g = -2 - code
-                    if dz < 0.0:
-                        t = (s_lo[g, 2] - oz) * idz
-                        if t_cell <= t <= t_exit and t < best:
-                            best = t
-                            hit_static = g
-                            hit_axis = 2
-                            hit_sign = 1.0
-                else:
-                    for k in range(cell_start[c], cell_start[c + 1]):
-                        g = cell_items[k]
-                        if s_kind[g] == 0:
-                            t, axis, sign = _ray_box(ox, oy, oz, idx, idy, idz, s_lo[g, 0], s_lo[g, 1], s_lo[g, 2],
-                                                     s_hi[g, 0], s_hi[g, 1], s_hi[g, 2], best)
-                            if t >= 0.0 and t < best:
+                            hit_axis = last_axis
+                            hit_sign = -float(step_x) if last_axis == 0 else -float(step_y)
+                        elif dz < 0.0 and z_in > s_hi[g, 2]:
+                            t = (s_hi[g, 2] - oz) * idz
+                            if t <= t_exit:
                                 best = t
                                 hit_static = g
-                                hit_axis = axis
-                                hit_sign = sign
-                        elif dz < -1e-12:
+                                hit_axis = 2
+                                hit_sign = 1.0
+                    elif code < -1:
+                        # only a floor tile filling the cell
+                        g = -2 - code
+                        if dz < 0.0:
                             t = (s_lo[g, 2] - oz) * idz
-                            if t > 0.0 and t < best:
-                                px = ox + t * dx
-                                py = oy + t * dy
-                                if s_lo[g, 0] <= px <= s_hi[g, 0] and s_lo[g, 1] <= py <= s_hi[g, 1]:
+                            if t_cell <= t <= t_exit and t < best:
+                                best = t
+                                hit_static = g
+                                hit_axis = 2
+                                hit_sign = 1.0
+                    else:
+                        for k in range(cell_start[c], cell_start[c + 1]):
+                            g = cell_items[k]
+                            if s_kind[g] == 0:
+                                t, axis, sign = _ray_box(ox, oy, oz, idx, idy, idz, s_lo[g, 0], s_lo[g, 1], s_lo[g, 2],
+                                                         s_hi[g, 0], s_hi[g, 1], s_hi[g, 2], best)
+                                if t >= 0.0 and t < best:
                                     best = t
                                     hit_static = g
-                                    hit_axis = 2
-                                    hit_sign = 1.0
-                if best <= t_exit + 1e-9 or t_exit >= t_hi:
-                    break
-                if dz >= 0.0 and oz + t_exit * dz > z_top:
-                    break
-                t_cell = t_exit
-                # step to the next cell, without branches: which side comes first
-                # changes from ray to ray in no pattern a branch predictor could learn
-                along_x = tmx < tmy
-                cx = cx + step_x if along_x else cx
-                cy = cy if along_x else cy + step_y
-                tmx = tmx + tdx if along_x else tmx
-                tmy = tmy if along_x else tmy + tdy
-                last_axis = 0 if along_x else 1
-                if cx < 0 or cx >= nx_cells or cy < 0 or cy >= ny_cells:
-                    break
-            # ---- moving geoms
-        hit_dyn = -1
-        nxh = 0.0
-        nyh = 0.0
-        nzh = 0.0
-        norm = 0.0
-        inv_norm = ux = uy = uz = 0.0
-        for a in range(row_count[i]):
-            g = row_geoms[i, a]
-            if j < rects[g, 2] or j > rects[g, 3]:
-                continue
-            if norm == 0.0:  # moving geoms are tested with the unit direction
-                norm = math.sqrt(rx * rx + ry * ry + rz * rz)
-                inv_norm = 1.0 / norm
-                ux = rx * inv_norm
-                uy = ry * inv_norm
-                uz = rz * inv_norm
-            t_max = best * norm
-            t, nnx, nny, nnz = _ray_dynamic(ox, oy, oz, ux, uy, uz, d_kind[g], d_pos, d_rot, d_size, g, t_max)
-            if t > 0.0 and t < t_max:
-                best = t * inv_norm
-                hit_dyn = g
-                nxh = nnx
-                nyh = nny
-                nzh = nnz
-        # ---- colour now, or leave a textured static hit to the shading pass
-        hit_i[i, j, 0] = -1
-        if hit_dyn >= 0:
-            seg[i, j] = d_id[hit_dyn]
-            lam = max(0.0, nxh * lx + nyh * ly + nzh * lz)
-            cr = d_rgba[hit_dyn, 0] * 255.0 * (ambient[0] + diffuse[0] * lam)
-            cg = d_rgba[hit_dyn, 1] * 255.0 * (ambient[1] + diffuse[1] * lam)
-            cb = d_rgba[hit_dyn, 2] * 255.0 * (ambient[2] + diffuse[2] * lam)
-        elif hit_static >= 0:
-            g = hit_static
-            seg[i, j] = s_id[g]
-            lam = max(0.0, hit_sign * (lx if hit_axis == 0 else (ly if hit_axis == 1 else lz)))
-            if s_tex[g] >= 0:
-                hit_i[i, j, 0] = g
-                hit_i[i, j, 1] = 2 * hit_axis + (1 if hit_sign > 0.0 else 0)
-                hit_f[i, j, 0] = ox + best * dx
-                hit_f[i, j, 1] = oy + best * dy
-                hit_f[i, j, 2] = oz + best * dz
-                hit_f[i, j, 3] = lam
-                continue
-            cr = s_rgba[g, 0] * 255.0 * (ambient[0] + diffuse[0] * lam)
-            cg = s_rgba[g, 1] * 255.0 * (ambient[1] + diffuse[1] * lam)
-            cb = s_rgba[g, 2] * 255.0 * (ambient[2] + diffuse[2] * lam)
-        else:
-            seg[i, j] = -1
-            if sky_tex >= 0:
-                cr, cg, cb = _sky(texels, mip_off, mip_w, mip_h, mip_first, sky_tex, dx, dy, dz)
+                                    hit_axis = axis
+                                    hit_sign = sign
+                            elif dz < -1e-12:
+                                t = (s_lo[g, 2] - oz) * idz
+                                if t > 0.0 and t < best:
+                                    px = ox + t * dx
+                                    py = oy + t * dy
+                                    if s_lo[g, 0] <= px <= s_hi[g, 0] and s_lo[g, 1] <= py <= s_hi[g, 1]:
+                                        best = t
+                                        hit_static = g
+                                        hit_axis = 2
+                                        hit_sign = 1.0
+                    if best <= t_exit + 1e-9 or t_exit >= t_hi:
+                        break
+                    if dz >= 0.0 and oz + t_exit * dz > z_top:
+                        break
+                    t_cell = t_exit
+                    # step to the next cell, without branches: which side comes first
+                    # changes from ray to ray in no pattern a branch predictor could learn
+                    along_x = tmx < tmy
+                    cx = cx + step_x if along_x else cx
+                    cy = cy if along_x else cy + step_y
+                    tmx = tmx + tdx if along_x else tmx
+                    tmy = tmy if along_x else tmy + tdy
+                    last_axis = 0 if along_x else 1
+                    if cx < 0 or cx >= nx_cells or cy < 0 or cy >= ny_cells:
+                        break
+                # ---- moving geoms
+            hit_dyn = -1
+            nxh = 0.0
+            nyh = 0.0
+            nzh = 0.0
+            norm = 0.0
+            inv_norm = ux = uy = uz = 0.0
+            for a in range(row_count[i]):
+                g = row_geoms[i, a]
+                if j < rects[g, 2] or j > rects[g, 3]:
+                    continue
+                if norm == 0.0:  # moving geoms are tested with the unit direction
+                    norm = math.sqrt(rx * rx + ry * ry + rz * rz)
+                    inv_norm = 1.0 / norm
+                    ux = rx * inv_norm
+                    uy = ry * inv_norm
+                    uz = rz * inv_norm
+                t_max = best * norm
+                t, nnx, nny, nnz = _ray_dynamic(ox, oy, oz, ux, uy, uz, d_kind[g], d_pos, d_rot, d_size, g, t_max)
+                if t > 0.0 and t < t_max:
+                    best = t * inv_norm
+                    hit_dyn = g
+                    nxh = nnx
+                    nyh = nny
+                    nzh = nnz
+            # ---- colour now, or leave a textured static hit to the shading pass
+            hit_i[i, j, 0] = -1
+            if hit_dyn >= 0:
+                seg[i, j] = d_id[hit_dyn]
+                lam = max(0.0, nxh * lx + nyh * ly + nzh * lz)
+                cr = d_rgba[hit_dyn, 0] * 255.0 * (ambient[0] + diffuse[0] * lam)
+                cg = d_rgba[hit_dyn, 1] * 255.0 * (ambient[1] + diffuse[1] * lam)
+                cb = d_rgba[hit_dyn, 2] * 255.0 * (ambient[2] + diffuse[2] * lam)
+            elif hit_static >= 0:
+                g = hit_static
+                seg[i, j] = s_id[g]
+                lam = max(0.0, hit_sign * (lx if hit_axis == 0 else (ly if hit_axis == 1 else lz)))
+                if s_tex[g] >= 0:
+                    hit_i[i, j, 0] = g
+                    hit_i[i, j, 1] = 2 * hit_axis + (1 if hit_sign > 0.0 else 0)
+                    hit_f[i, j, 0] = ox + best * dx
+                    hit_f[i, j, 1] = oy + best * dy
+                    hit_f[i, j, 2] = oz + best * dz
+                    hit_f[i, j, 3] = lam
+                    continue
+                cr = s_rgba[g, 0] * 255.0 * (ambient[0] + diffuse[0] * lam)
+                cg = s_rgba[g, 1] * 255.0 * (ambient[1] + diffuse[1] * lam)
+                cb = s_rgba[g, 2] * 255.0 * (ambient[2] + diffuse[2] * lam)
             else:
-                cr = 0.0
-                cg = 0.0
-                cb = 0.0
-        out[i, j, 0] = _to_u8(cr)
-        out[i, j, 1] = _to_u8(cg)
-        out[i, j, 2] = _to_u8(cb)
+                seg[i, j] = -1
+                if sky_tex >= 0:
+                    cr, cg, cb = _sky(texels, mip_off, mip_w, mip_h, mip_first, sky_tex, dx, dy, dz)
+                else:
+                    cr = 0.0
+                    cg = 0.0
+                    cb = 0.0
+            out[i, j, 0] = _to_u8(cr)
+            out[i, j, 1] = _to_u8(cg)
+            out[i, j, 2] = _to_u8(cb)
 
 
 @nb.njit(cache=True, inline="always", error_model="numpy")
@@ -771,9 +773,8 @@ def render_kernel(
     rects = _screen_rects(cam_pos, cam_mat, tan_half_fovy, h, w, d_kind, d_pos, d_size)
     row_geoms, row_count = _row_lists(rects, h)
     sxs = _column_offsets(w, h, tan_half_fovy)
-    for i in range(h):
-        _trace_row(
-            i, rects, row_geoms, row_count, sxs, out, seg, hit_f, hit_i, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_code, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, sky_tex)
+    _trace_rows(
+            0, h, rects, row_geoms, row_count, sxs, out, seg, hit_f, hit_i, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_code, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, sky_tex)
     _shade_rows(0, h, sxs, hit_f, hit_i, out, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, s_lo, s_hi, s_rgba, s_tex, s_map, texels, mip_off, mip_w, mip_h, mip_first, mip_count)
 
 
@@ -796,7 +797,7 @@ def render_kernel_parallel(
     row_geoms, row_count = _row_lists(rects, h)
     sxs = _column_offsets(w, h, tan_half_fovy)
     for i in nb.prange(h):
-        _trace_row(
-            i, rects, row_geoms, row_count, sxs, out, seg, hit_f, hit_i, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_code, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, sky_tex)
+        _trace_rows(
+            i, i + 1, rects, row_geoms, row_count, sxs, out, seg, hit_f, hit_i, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_code, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, sky_tex)
     for q in nb.prange((h + 1) // 2):
         _shade_rows(2 * q, min(h, 2 * q + 2), sxs, hit_f, hit_i, out, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, s_lo, s_hi, s_rgba, s_tex, s_map, texels, mip_off, mip_w, mip_h, mip_first, mip_count)

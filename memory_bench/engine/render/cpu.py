@@ -122,6 +122,7 @@ class CpuRenderer:
         self._version = model_version(model)
         self._seen = None  # the model version the tables were built for
         self._fovy = self._tan_half_fovy = None
+        self._data = self._views = None
         self._seg = np.full((height, width), -1, dtype=np.int32)
         # scratch between the kernel's tracing and shading passes
         self._hit_f = np.zeros((height, width, 4))
@@ -145,13 +146,17 @@ class CpuRenderer:
         fovy = m.cam_fovy[camera]
         if fovy != self._fovy:
             self._fovy, self._tan_half_fovy = fovy, float(np.tan(np.radians(fovy) / 2))
+        if data is not self._data:  # MjData's arrays stay where they are: take the views once
+            self._data = data
+            self._views = (data.cam_xpos, data.cam_xmat, data.geom_xpos, data.geom_xmat, data.site_xpos, data.site_xmat)
+        cam_xpos, cam_xmat, geom_xpos, geom_xmat, site_xpos, site_xmat = self._views
         self._kernel(
             out, self._seg, self._hit_f, self._hit_i,
-            data.cam_xpos, data.cam_xmat, camera, self._tan_half_fovy,
+            cam_xpos, cam_xmat, camera, self._tan_half_fovy,
             self._ambient, self._diffuse,
             self._grid_origin, self._grid_cell, self._grid_shape, self._cell_start, self._cell_items, self._cell_code,
             self._s_kind, self._s_lo, self._s_hi, self._s_id, self._s_rgba, self._s_tex, self._s_map, self._z_top,
-            data.geom_xpos, data.geom_xmat, data.site_xpos, data.site_xmat, self._dyn_ids, self._sites,
+            geom_xpos, geom_xmat, site_xpos, site_xmat, self._dyn_ids, self._sites,
             self._d_kind, self._d_size, self._d_id, self._d_rgba,
             self._texels, self._mip_off, self._mip_w, self._mip_h, self._mip_first, self._mip_count, self._sky_tex,
         )
