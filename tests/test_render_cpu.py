@@ -19,6 +19,7 @@ import mujoco
 import numpy as np
 import pytest
 
+from memory_bench.engine.render import model_changed
 from memory_bench.engine.render.cpu import CpuRenderer
 from memory_bench.envs.memory_maze import MemoryMazeEnv
 
@@ -171,6 +172,35 @@ def test_parallel_rows_give_the_same_pixels():
     CpuRenderer(env.world.model, 64, 64).render(env.world.data, env.world.egocentric_camera, a)
     CpuRenderer(env.world.model, 64, 64, parallel=True).render(env.world.data, env.world.egocentric_camera, b)
     assert np.array_equal(a, b)
+    env.close()
+
+
+def test_model_changes_are_seen_once_announced():
+    """A renderer re-reads what the model shows when told: by ``model_changed`` (which a
+    reset's ``apply_layout`` calls) or by ``invalidate``; it compares no model arrays."""
+    env = MemoryMazeEnv(9, camera_resolution=64, top_camera=True)
+    env.reset(seed=3)
+    m, d, cam = env.world.model, env.world.data, env.world.top_camera
+    cpu = CpuRenderer(m, 64, 64)
+    out = np.zeros((64, 64, 3), np.uint8)
+    targets = env.world.target_geoms
+
+    def shown():
+        cpu.render(d, cam, out)
+        return np.isin(cpu.segmentation, targets).sum()
+
+    assert shown() > 0
+    group = m.geom_group[targets].copy()
+    m.geom_group[targets] = 5  # hidden
+    model_changed(m)
+    assert shown() == 0
+    m.geom_group[targets] = group
+    cpu.invalidate()
+    assert shown() > 0
+    walls = np.isin(cpu.segmentation, env.world.wall_geoms)
+    env.reset(seed=4)  # a new layout, announced by apply_layout
+    cpu.render(d, cam, out)
+    assert not np.array_equal(np.isin(cpu.segmentation, env.world.wall_geoms), walls)
     env.close()
 
 

@@ -1,13 +1,16 @@
 """The numba kernel of the CPU ray caster (see :mod:`memory_bench.engine.render.cpu`).
 
-One ray per pixel through a pinhole camera. Static geoms (axis-aligned boxes and
-horizontal planes welded to the world) are found by a 2D grid walk (DDA) over a
-lattice that buckets them; moving geoms (spheres, cylinders, sphere sites) are
-tested one by one. Surfaces are shaded like MuJoCo's OpenGL renderer with only its
+One ray per pixel through a pinhole camera, in two passes. The tracing pass finds
+what each pixel shows: static geoms (axis-aligned boxes and horizontal planes welded
+to the world) by a 2D grid walk (DDA) over a lattice that buckets them, moving geoms
+(spheres, cylinders, sphere sites) one by one where their screen rectangle says they
+can show; it colours all but textured static surfaces. The shading pass samples the
+textures of those. Surfaces are shaded like MuJoCo's OpenGL renderer with only its
 headlight: ``colour * (ambient + diffuse * max(0, n . -forward))``; textures are
-sampled trilinearly from box-filtered mip maps with the level of detail that the
-screen-space derivatives of the texture coordinates give, as OpenGL does. The sky
-is an unlit lookup of the skybox cube texture.
+sampled trilinearly from box-filtered mip maps (texels packed one per uint32) with
+the level of detail that the screen-space derivatives of the texture coordinates
+give, one per 2x2 pixel quad as OpenGL takes them. The sky is an unlit lookup of the
+skybox cube texture.
 
 Encodings shared with the Python side:
 
@@ -382,7 +385,6 @@ def _trace_rows(
     its colour unless it is a textured static surface, whose hit goes to
     ``hit_f``/``hit_i`` for the shading pass."""
     h, w = out.shape[0], out.shape[1]
-    aspect = w / h
     fx = cam_mat[:, 0]
     fy = cam_mat[:, 1]
     fz = cam_mat[:, 2]
@@ -431,8 +433,8 @@ def _trace_rows(
             # ---- static geoms: walk the grid cells the ray crosses, from where it
             # enters the grid's xy bounds
             if inside:
-                # the camera's own cell, found once per row; the walk ends when it
-                # steps off the lattice
+                # the camera's own cell, found once per call; the walk ends when
+                # it steps off the lattice
                 t_lo = 0.0
                 t_hi = _BIG
                 cx = cx0
