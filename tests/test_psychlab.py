@@ -10,6 +10,8 @@ import pytest
 import memory_bench  # noqa: F401
 from memory_bench.agents.psychlab import PsychLabOracle, PsychLabRandomAgent
 from memory_bench.envs.psychlab.base import ACTION_NAMES, EDGE_BUTTONS, PsychLabEnv
+from memory_bench.envs.psychlab.scores import DEFAULT_IDS as SCORE_IDS
+from memory_bench.envs.psychlab.scores import main as scores_main
 from memory_bench.envs.psychlab.screen import BRIGHT_GREEN, BRIGHT_RED, Screen
 from memory_bench.envs.psychlab.tasks.recognition import BUTTONS as BUTTONS_CR
 from memory_bench.envs.psychlab.tasks.recognition import ContinuousRecognition
@@ -422,3 +424,37 @@ def test_one_blank_frame_between_trials():
     # frame 1: the gaze leaves the button: the trial ends and the screen stays blank for
     # that one frame; the cross is back at the end of frame 2
     assert seen[0] == [] and "fixation" in seen[1]
+
+
+@pytest.mark.parametrize("env_id", SCORE_IDS)
+def test_random_stays_near_the_published_random_and_oracle_at_the_cap(env_id):
+    """Published random returns are 0.09-0.22 per 4500-step episode: a random gaze walk
+    rarely completes a trial. The oracle answers all the trials of a shortened cap."""
+    env = gym.make(f"memory_bench:{env_id}", episode_frames=4 * 1500)
+    agent = PsychLabRandomAgent(env, seed=1)
+    env.reset(seed=1)
+    total = 0.0
+    for _ in range(1500):
+        _, r, terminated, truncated, _ = env.step(agent.act())
+        total += r
+        if terminated or truncated:
+            break
+    assert total <= 2
+    env = gym.make(f"memory_bench:{env_id}", max_trials=8)
+    oracle = PsychLabOracle(env)
+    env.reset(seed=4)
+    total = 0.0
+    while True:
+        _, r, terminated, truncated, info = env.step(oracle.act())
+        total += r
+        if terminated or truncated:
+            break
+    assert total == 8 and info["end_reason"] == "max_trials"
+
+
+def test_scores_command_prints_the_table(capsys):
+    assert scores_main(["--ids", "DMLab-psychlab_continuous_recognition-v0", "--episodes", "2", "--agents", "oracle"]) == 0
+    out = capsys.readouterr().out
+    assert "| DMLab-psychlab_continuous_recognition-v0 | 58.3 | 0.224 | 60.00 ± 0.00 |" in out
+    with pytest.raises(SystemExit):
+        scores_main(["--ids", "MemoryMaze-9x9-v0"])
