@@ -523,3 +523,47 @@ def test_batched_substeps_change_nothing(monkeypatch):
     assert sum(r for _, r, _ in fine) >= 3  # the episode does touch targets
     for (pa, ra, ta), (pb, rb, tb) in zip(fast, fine):
         assert np.array_equal(pa, pb) and ra == rb and ta == tb
+
+
+def test_skipping_static_geoms_changes_no_motion():
+    """The model enables MuJoCo's sleeping, with one geomless body asleep for good,
+    only so that the static geoms' kinematics are skipped in every substep: the agent
+    never sleeps, the body stays asleep, and the same episode with sleeping turned
+    off (every geom recomputed every substep) is bit-identical."""
+    import mujoco
+    from conftest import open_layout
+
+    sleep_bit = int(mujoco.mjtEnableBit.mjENBL_SLEEP)
+
+    def rollout(skip: bool):
+        env = MemoryMazeEnv(9, extra_obs=True, camera_resolution=16)
+        m, d = env.world.model, env.world.data
+        assert m.opt.enableflags & sleep_bit
+        if not skip:
+            m.opt.enableflags &= ~sleep_bit
+        env.reset(seed=0)
+        lay = open_layout(9, [[1, 1], [9, 9], [2, 7]][: env.world.cfg.n_targets])
+        env.world.apply_layout(lay, np.zeros(9, dtype=np.int64), lay.object_cells, env.target_colors)
+        env.world.spawn(lay.spawn_cells[0], 0.3)
+        obs = env._observation()
+        trace = []
+        rng = np.random.default_rng(1)
+        for _ in range(300):  # steer at the current target, with random detours into walls
+            right, ahead = obs["target_vec"]
+            action = 1 if abs(right) < 0.3 * max(ahead, 0.1) else (5 if right > 0 else 4)
+            if rng.random() < 0.3:
+                action = int(rng.integers(6))
+            obs, reward, *_ = env.step(action)
+            trace.append((d.qpos[:5].copy(), d.qvel[:5].copy(), reward, env.target_index))
+        if skip:
+            sleeper = m.body_treeid[mujoco.mj_name2id(m, mujoco.mjtObj.mjOBJ_BODY, "static_skip")]
+            agent = m.body_treeid[mujoco.mj_name2id(m, mujoco.mjtObj.mjOBJ_BODY, "agent_root") + 1]
+            assert d.tree_asleep[sleeper] >= 0 and d.tree_asleep[agent] < 0
+            assert d.nbody_awake < m.nbody  # MuJoCo's condition for skipping static geoms
+        env.close()
+        return trace
+
+    skip, full = rollout(True), rollout(False)
+    assert sum(r for *_, r, _ in full) >= 2  # the episode does touch targets
+    for (qa, va, ra, ta), (qb, vb, rb, tb) in zip(skip, full):
+        assert np.array_equal(qa, qb) and np.array_equal(va, vb) and ra == rb and ta == tb

@@ -22,6 +22,8 @@ arena, ``RollingBallWithHead`` walker with the original's extra joint damping, a
   rolling ball under it, driven by a roll motor (gear 50) and a steer motor
   (gear 30); a first-person camera 0.3 m above the head, fovy 80.
 * a top-down camera 100 m above the centre whose field of view fits the maze.
+* a geomless body that sleeps for good, so that MuJoCo skips the static geoms'
+  kinematics (see :func:`_enable_static_skip`).
 """
 
 from __future__ import annotations
@@ -205,7 +207,30 @@ def build_spec(cfg: SceneConfig) -> mujoco.MjSpec:
         name="top", pos=[0.0, 0.0, TOP_CAMERA_HEIGHT], fovy=top_camera_fovy(n),
     )
     _add_agent(spec, cfg)
+    _enable_static_skip(spec)
     return spec
+
+
+def _enable_static_skip(spec: mujoco.MjSpec) -> None:
+    """Lets MuJoCo skip the world's static geoms in every substep's kinematics.
+
+    The maze's few hundred wall boxes and floor tiles never move, yet MuJoCo recomputes
+    the pose of every geom at every substep (about 14 ns each, 3 to 7 µs of a 10 to
+    14 µs substep). With sleeping enabled it computes static geoms once, at
+    ``mj_resetData``, and skips them afterwards, but only while some body is asleep.
+    So sleeping is enabled, the agent may never sleep (its motion stays exactly as
+    without sleeping), and one geomless body on a hinge starts asleep and stays so
+    (nothing touches or drives it; a hinge about its own centre of mass feels no
+    gravity). It comes after the agent, so the agent's qpos and qvel come first as
+    before; trajectories are bit-identical to the model without it.
+    """
+    spec.option.enableflags |= int(mujoco.mjtEnableBit.mjENBL_SLEEP)
+    spec.body("agent_root").sleep = mujoco.mjtSleepPolicy.mjSLEEP_NEVER
+    sleeper = spec.worldbody.add_body(
+        name="static_skip", pos=[0.0, 0.0, -1.0], mass=1.0, inertia=[1.0, 1.0, 1.0], explicitinertial=True,
+    )
+    sleeper.sleep = mujoco.mjtSleepPolicy.mjSLEEP_INIT
+    sleeper.add_joint(name="static_skip", type=mujoco.mjtJoint.mjJNT_HINGE, axis=[0, 0, 1])
 
 
 def _add_agent(spec: mujoco.MjSpec, cfg: SceneConfig) -> None:
