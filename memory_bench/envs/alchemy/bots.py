@@ -9,9 +9,9 @@ episode and returns its score.
   is not yet +15 into a random potion while both exist, then cashes the positive stones.
 * :class:`CashPositiveBot`: cashes every positive stone, never uses a potion.
 * :class:`IdealObserverBot`: exact Bayesian posterior over the chemistries (world states)
-  consistent with everything seen this episode, and an exhaustive expectimax over the
+  consistent with everything seen this episode, and an exact expectimax to the end of the
   current trial (maximise the expected trial reward, then minimise the expected number
-  of actions; ties go to END, evaluated first).
+  of dips; ties go to END, evaluated first), compiled in :mod:`.search`.
 * :class:`SearchOracleBot`: the same search with the true chemistry as the only world.
 """
 
@@ -21,6 +21,7 @@ import random
 
 import numpy as np
 
+from memory_bench.envs.alchemy import search
 from memory_bench.envs.alchemy.chemistry import (
     COORDS,
     EDGE_INDEX,
@@ -136,6 +137,9 @@ class RandomActionBot(Bot):
 # ----------------------------------------------------------------------------- the search
 
 
+_LEVEL_WORLDS: dict = {}
+
+
 class _Worlds:
     """Every world state of a level (rotation, potion map, stone map, graph) with its prior
     and the tables the search needs, as numpy arrays over worlds."""
@@ -178,34 +182,54 @@ class _Worlds:
                 for p in range(6):
                     self.trans[gi, c, p] = chem.transition(c, p)
         self.csum = np.array([sum(COORDS[c]) for c in range(8)])
+        # The search's tables: outcome codes per (perceived stone, colour, world), hash keys.
+        self.outcome = search.outcome_table(self)
+        self.z1, self.z2 = search.world_hash_keys(len(self.prior))
+        self.colmap, self.colperm = search.colour_symmetries(self)
+        self._ws = None
+
+    def workspace(self) -> tuple:
+        if self._ws is None:
+            self._ws = search.Workspace(len(self.prior)).arrays()
+        return self._ws
 
     @staticmethod
     def for_level(level: Level) -> "_Worlds":
-        graphs = [GRAPH_MASKS[g] for g in level.graph_indices]
-        return _Worlds(level.rotations, level.potion_maps, level.stone_maps, graphs, level.graph_probs.astype(np.float64))
+        """The worlds of a level, built on first use (about a second) and kept."""
+        worlds = _LEVEL_WORLDS.get(level.name)
+        if worlds is None:
+            graphs = [GRAPH_MASKS[g] for g in level.graph_indices]
+            worlds = _Worlds(level.rotations, level.potion_maps, level.stone_maps, graphs,
+                             level.graph_probs.astype(np.float64))
+            _LEVEL_WORLDS[level.name] = worlds
+        return worlds
 
     @staticmethod
     def for_chemistry(chem: Chemistry) -> "_Worlds":
         return _Worlds((chem.rotation,), (chem.potion_map,), (chem.stone_map,), [chem.graph], [1.0])
 
 
-_EPS = 1e-9
-
-
 class IdealObserverBot(Bot):
     """Bayesian ideal observer with a per-trial expectimax (spec 9).
 
-    ``horizon``: the most dips the search looks ahead (None: to the end of the trial,
-    exhaustive, which is exact but grows about eightfold per potion: seconds for 5
-    potions, far too slow for 12 in this pure-Python search). Past the horizon a state
-    is valued as END. The search restarts at every decision, so a finite horizon is a
-    receding one.
+    The belief is the set of world states consistent with everything seen this episode
+    (the exact posterior is the prior restricted to it). Each decision runs the compiled
+    expectimax of :mod:`.search` over the rest of the trial, memoised on canonical states
+    (stone and potion multisets, belief set) for the whole trial. Tables are built on the
+    first episode of a level (about three seconds) and kept for the process.
+
+    ``horizon``: None (the default) searches to the end of the trial, exactly (a few
+    seconds per episode on average, a minute or two for the hardest first trials); an
+    integer limits the look-ahead to that many dips (past it a state is valued as END;
+    the search restarts at every decision, so it is a receding horizon).
     """
 
-    def __init__(self, env, seed: int | None = None, horizon: int | None = 3):
+    def __init__(self, env, seed: int | None = None, horizon: int | None = None):
         super().__init__(env, seed)
         self._worlds_cache = None
+        self._memo = None
         self.horizon = horizon
+        self.stats = np.zeros(2, np.int64)  # states expanded, memo hits (cumulative)
 
     def _worlds_for_episode(self) -> _Worlds:
         if self._worlds_cache is None:
@@ -214,16 +238,17 @@ class IdealObserverBot(Bot):
 
     def begin_episode(self, obs, info) -> None:
         super().begin_episode(obs, info)
-        self._best_value = _stone_value(3, self.env)
+        self._vals = np.array([_stone_value(s, self.env) for s in (-3, -1, 1, 3)], np.float64)
         self.W = self._worlds_for_episode()
+        self._table = search.known_value_table(self.W.trans, self._vals)
         self.belief = np.arange(len(self.W.prior))
-        self._values = {}
         self._new_trial(obs)
 
     def _new_trial(self, obs) -> None:
         self._ending = False
-        self._memo = {}
-        self._facts = frozenset()
+        if self._memo is None:
+            self._memo = search.Memo(23 if self.horizon is None else 16)
+        self._memo.clear()
         stones, _ = read_items(obs)
         W, b = self.W, self.belief
         for _, pi, sigma in stones:
@@ -246,7 +271,6 @@ class IdealObserverBot(Bot):
             if after is not None:
                 outcome = after[0] * 8 + after[1] + 3
                 self.belief = self._split(self.belief, pi, colour).get(outcome, self.belief[:0])
-                self._facts = self._facts | {(pi, self._pending_sigma, colour, outcome)}
 
     def _split(self, b, pi, colour) -> dict[int, np.ndarray]:
         """Worlds of belief ``b`` grouped by the outcome (perceived idx * 8 + sum + 3) of
@@ -263,74 +287,44 @@ class IdealObserverBot(Bot):
         cuts = np.flatnonzero(np.diff(ks)) + 1
         return {int(ks[s]): b[order[s:e]] for s, e in zip(np.r_[0, cuts], np.r_[cuts, len(ks)])}
 
-    def _end_value(self, stones) -> float:
-        return sum(_stone_value(s, self.env) for _, s in stones)
-
-    def _search(self, stones: tuple, potions: tuple, b: np.ndarray, facts: frozenset = frozenset(), depth: int = 0):
-        """(expected reward, expected actions, best move) from this trial state; ``stones``
-        a sorted tuple of (perceived idx, sum), ``potions`` counts per colour, ``b`` the
-        worlds consistent with the trial's start and with ``facts``, the dips
-        (stone, colour, outcome) seen in this search path, which stand for ``b`` in the
-        memo key (the same facts give the same worlds)."""
-        key = (stones, potions, facts, depth)
-        hit = self._memo.get(key)
-        if hit is not None:
-            return hit
-        end_v = self._end_value(stones)
-        best = (end_v, float(sum(1 for _, s in stones if s > 0)), None)
-        if len(b) and (self.horizon is None or depth < self.horizon):
-            prior = self.W.prior
-            total = prior[b].sum()
-            upper = self._best_value * len(stones)
-            for si, (pi, sigma) in enumerate(stones):
-                if best[0] >= upper - _EPS:
-                    break  # nothing can beat every stone cashed at its best value
-                if (si and stones[si - 1] == (pi, sigma)) or sigma == 3:
-                    continue  # the same stone type again, or a stone already at its best
-                for colour in range(6):
-                    if not potions[colour]:
-                        continue
-                    groups = self._split(b, pi, colour)
-                    own = pi * 8 + sigma + 3
-                    if len(groups) == 1 and own in groups:
-                        continue  # known to have no effect
-                    rest = list(potions)
-                    rest[colour] -= 1
-                    rest = tuple(rest)
-                    ev, ea = 0.0, 1.0
-                    for outcome, sub in groups.items():
-                        w = prior[sub].sum() / total
-                        np_, ns = divmod(outcome, 8)
-                        new_stones = list(stones)
-                        new_stones[si] = (np_, ns - 3)
-                        fact = (pi, sigma, colour, outcome)
-                        v, a, _ = self._search(tuple(sorted(new_stones)), rest, sub, facts | {fact}, depth + 1)
-                        ev += w * v
-                        ea += w * a
-                    if ev > best[0] + _EPS or (abs(ev - best[0]) <= _EPS and ea < best[1] - _EPS):
-                        best = (ev, ea, (pi, sigma, colour))
-        self._memo[key] = best
-        return best
+    def plan(self, obs) -> tuple[float, float, int, int]:
+        """(expected trial reward, expected dips, move, 0) of the search from ``obs``; move
+        ``8 * stone code + colour`` (stone code ``4 * perceived idx + (sum + 3) / 2``) or -1
+        for END."""
+        stones, potions = read_items(obs)
+        pots = np.zeros(6, np.int64)
+        for _, colour in potions:
+            pots[colour] += 1
+        codes = np.full(3, search.NO_STONE, np.int64)
+        sc = sorted(4 * p + (s + 3) // 2 for _, p, s in stones)
+        codes[:len(sc)] = sc
+        b = np.ascontiguousarray(self.belief, dtype=np.int64)
+        if len(b) == 0 or not sc:
+            return 0.0, 0.0, -1, 0
+        W = self.W
+        h1, h2 = search.belief_hash(b, W.z1, W.z2)
+        horizon = -1 if self.horizon is None else int(self.horizon)
+        if horizon >= 0:
+            self._memo.clear()  # a receding horizon: values depend on the depth left
+        result = search.search(codes, len(sc), pots, b, h1, h2, -1.0, 0, horizon, -np.inf, W.prior, W.outcome, W.z1,
+                               W.z2, self._vals, W.colmap, W.colperm, W.pm, W.rs, W.g, W.latent, W.potlat, *self._table,
+                               *self._memo.arrays(), self.stats, *W.workspace())
+        self._memo = self._memo.grown()
+        return result
 
     def act(self, obs, info) -> int:
         if self._plan or self._ending:
             return self._next_in_plan()
-        stones, potions = read_items(obs)
-        counts = [0] * 6
-        for _, colour in potions:
-            counts[colour] += 1
-        state = tuple(sorted((p, s) for _, p, s in stones))
-        if self.horizon is not None:
-            self._memo = {}  # a receding horizon: values depend on the depth left
-        _, _, move = self._search(state, tuple(counts), self.belief, self._facts)
-        if move is None:
+        move = self.plan(obs)[2]
+        if move < 0:
             self._ending = True
             return self.use_positive_stones(obs)
-        pi, sigma, colour = move
+        code, colour = divmod(int(move), 8)
+        pi, sigma = code // 4, 2 * (code % 4) - 3
+        stones, potions = read_items(obs)
         slot = next(i for i, p, s in stones if (p, s) == (pi, sigma))
         pslot = next(j for j, c in potions if c == colour)
         self._pending = (slot, pi, colour)
-        self._pending_sigma = sigma
         return self.env.action_for(slot, pslot)
 
 

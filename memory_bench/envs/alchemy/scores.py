@@ -2,14 +2,21 @@
 
 Episode ``i`` is ``env.reset(seed=i)`` on the no-rotation evaluation level
 (``perceptual_mapping_randomized_with_random_bottleneck``); mean and standard error
-over episodes.
+over episodes. The ideal observer searches each trial exactly by default (``--horizon
+none``; a number limits its look-ahead to that many dips). ``--scores-file PATH`` appends
+every episode's ``bot seed score seconds`` to PATH (the bot tagged ``@horizon``
+when not exact) and skips the episodes already there,
+so a long run can be stopped and resumed.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
 import time
+
+from tqdm import tqdm
 
 from memory_bench.envs.alchemy.bots import BOTS, play_episode
 from memory_bench.envs.alchemy.chemistry import EVALUATION_LEVEL
@@ -25,29 +32,74 @@ PUBLISHED = {
 }
 
 
-def score(bot_name: str, episodes: int, level: str = EVALUATION_LEVEL, **bot_kwargs) -> tuple[float, float, float]:
-    """(mean, standard error, seconds per episode) of ``bot_name`` over seeds 0..episodes-1."""
+def _read_scores(path: str | None, bot_name: str) -> dict[int, tuple[float, float]]:
+    done: dict[int, tuple[float, float]] = {}
+    if path and os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) == 4 and parts[0] == bot_name:
+                    done[int(parts[1])] = (float(parts[2]), float(parts[3]))
+    return done
+
+
+def score(bot_name: str, episodes: int, level: str = EVALUATION_LEVEL, *, progress: bool = False,
+          scores_file: str | None = None, **bot_kwargs) -> tuple[float, float, float]:
+    """(mean, standard error, seconds per episode) of ``bot_name`` over seeds
+    0..episodes-1 (seconds: of the episodes played in this call, or of the file's)."""
     env = AlchemyEnv(level)
     bot = BOTS[bot_name](env, seed=0, **bot_kwargs)
-    t0 = time.perf_counter()
-    scores = [play_episode(bot, env, seed=i) for i in range(episodes)]
+    tag = bot_name if bot_kwargs.get("horizon") is None else f"{bot_name}@{bot_kwargs['horizon']}"
+    if level != EVALUATION_LEVEL:
+        tag += f"@{level}"
+    done = _read_scores(scores_file, tag)
+    scores, seconds = [], []
+    bar = tqdm(range(episodes), desc=bot_name, unit="episode", disable=not progress, dynamic_ncols=True)
+    for i in bar:
+        if i in done:
+            s, t = done[i]
+        else:
+            t0 = time.perf_counter()
+            s = play_episode(bot, env, seed=i)
+            t = time.perf_counter() - t0
+            if scores_file:
+                with open(scores_file, "a") as f:
+                    f.write(f"{tag} {i} {s:g} {t:.3f}\n")
+        scores.append(s)
+        seconds.append(t)
+        if progress:
+            m = sum(scores) / len(scores)
+            bar.set_postfix_str(f"mean {m:.1f}")
     n = len(scores)
     mean = sum(scores) / n
     se = math.sqrt(sum((s - mean) ** 2 for s in scores) / (n - 1) / n) if n > 1 else float("nan")
-    return mean, se, (time.perf_counter() - t0) / n
+    return mean, se, sum(seconds) / n
+
+
+def _horizon(text: str) -> int | None:
+    if text.lower() == "none":
+        return None
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("the horizon is a number of dips (>= 0) or 'none'")
+    return value
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m memory_bench.envs.alchemy.scores", description=__doc__.splitlines()[0])
     parser.add_argument("--episodes", type=int, default=1000)
     parser.add_argument("--bots", nargs="+", default=list(BOTS), choices=list(BOTS))
-    parser.add_argument("--horizon", type=int, default=3, help="ideal observer's look-ahead in dips (default %(default)s)")
+    parser.add_argument("--horizon", type=_horizon, default=None,
+                        help="ideal observer's look-ahead in dips, or 'none' to search each trial exactly (default)")
+    parser.add_argument("--scores-file", default=None, help="append each episode's score here; skip episodes already in it")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
-    print(f"| bot | episodes | ours (mean ± s.e.) | published | s/episode |\n|---|---|---|---|---|")
+    print("| bot | episodes | ours (mean ± s.e.) | published | s/episode |\n|---|---|---|---|---|", flush=True)
     for name in args.bots:
         kwargs = {"horizon": args.horizon} if name == "ideal_observer" else {}
-        mean, se, spe = score(name, args.episodes, **kwargs)
-        print(f"| {name} | {args.episodes} | {mean:.1f} ± {se:.1f} | {PUBLISHED[name]} | {spe:.3f} |", flush=True)
+        mean, se, spe = score(name, args.episodes, progress=not args.no_progress, scores_file=args.scores_file, **kwargs)
+        label = name if name != "ideal_observer" or args.horizon is None else f"{name} (horizon {args.horizon})"
+        print(f"| {label} | {args.episodes} | {mean:.1f} ± {se:.1f} | {PUBLISHED[name]} | {spe:.3f} |", flush=True)
     return 0
 
 
