@@ -224,6 +224,10 @@ class IdealObserverBot(Bot):
     the search restarts at every decision, so it is a receding horizon).
     """
 
+    #: The memo's first size (log2 of entries, 48 bytes each); it grows to 2^24 when a
+    #: search fills it.
+    memo_log2_size = 22
+
     def __init__(self, env, seed: int | None = None, horizon: int | None = None):
         super().__init__(env, seed)
         self._worlds_cache = None
@@ -247,7 +251,7 @@ class IdealObserverBot(Bot):
     def _new_trial(self, obs) -> None:
         self._ending = False
         if self._memo is None:
-            self._memo = search.Memo(23 if self.horizon is None else 16)
+            self._memo = search.Memo(self.memo_log2_size if self.horizon is None else 16)
         self._memo.clear()
         stones, _ = read_items(obs)
         W, b = self.W, self.belief
@@ -330,6 +334,8 @@ class IdealObserverBot(Bot):
 
 class SearchOracleBot(IdealObserverBot):
     """The ideal observer's search, knowing the true chemistry (one world); exhaustive."""
+
+    memo_log2_size = 18
 
     def __init__(self, env, seed: int | None = None, horizon: int | None = None):
         super().__init__(env, seed, horizon)

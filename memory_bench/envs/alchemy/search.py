@@ -544,6 +544,16 @@ def search(codes, n, pots, b, h1, h2, ub, depth, horizon, alpha, prior, outcome,
         pidx = code >> 2
         pots[colour] -= 1
         rest = wau[d, x]
+        if n_pots >= 2:
+            # outcomes searched before bound the rest more tightly
+            rest = 0.0
+            for s in range(ns):
+                _sorted_into(wc[d + 1], codes, n, i, wi[d, x, s, 0])
+                ci = _find(mk, _state_key(wc[d + 1], n, pots, dkey + 1 if horizon >= 0 else 0), wi[d, x, s, 2],
+                           wi[d, x, s, 3])
+                if mk[ci, 0] != -1 and mv[ci, 0] < wf[d, x, s, 1]:
+                    wf[d, x, s, 1] = mv[ci, 0]
+                rest += wf[d, x, s, 0] * wf[d, x, s, 1]
         ev = 0.0
         ea = 1.0
         partitioned = False
