@@ -99,9 +99,11 @@ class PsychLabEnv(gym.Env):
       ``"continuous"``: ``Box(-1, 1, (2,))`` = (look right, look up) as a fraction of
       ``look_rate`` pixels per frame.
     * ``look_rate`` (20): pixels per frame of a look action (DMLab-30's standard).
-    * ``spawn_yaw_range`` (45): the initial yaw is uniform in +-half of it, in degrees
-      (the original's "spawn angle range 45"; whether it meant +-22.5 or +-45 degrees
-      is unverified, we read it as the full range).
+    * ``spawn_yaw_range`` (45): the initial yaw is uniform in +-half of it, in degrees,
+      the pitch 0 (the original's "spawn angle range 45"). The spec marks +-22.5 versus
+      +-45 as unverified; we read 45 as the full range, +-22.5 degrees, which is what
+      DeepMind Lab's engine does with a spawn point's angle range (an offset of
+      ``(u - 0.5) * range`` for ``u`` uniform in [0, 1), in ``g_client.c``).
     * ``episode_frames``, ``max_trials``, ``max_frames_off_screen``: override the
       task's values (-1 disables the off-screen rule).
     * ``render_mode``: ``"rgb_array"`` returns the observation image.
@@ -155,9 +157,10 @@ class PsychLabEnv(gym.Env):
             raise ValueError(f"render_mode must be None or one of {self.metadata['render_modes']}, got {render_mode!r}")
         self.episode_frames = _positive(episode_frames, self.default_episode_frames, "episode_frames")
         self.max_trials = _positive(max_trials, self.default_max_trials, "max_trials")
-        off = self.default_max_frames_off_screen if max_frames_off_screen is None else int(max_frames_off_screen)
-        if off != -1 and off < 1:
-            raise ValueError(f"max_frames_off_screen must be -1 (off) or positive, got {max_frames_off_screen!r}")
+        off = self.default_max_frames_off_screen if max_frames_off_screen is None else max_frames_off_screen
+        if isinstance(off, (bool, np.bool_)) or not isinstance(off, (int, np.integer)) or (off != -1 and off < 1):
+            raise ValueError(f"max_frames_off_screen must be -1 (off) or a positive int, got {max_frames_off_screen!r}")
+        off = int(off)
         self.max_frames_off_screen = off
         self.view = view
         self.action_type = action_type
