@@ -121,9 +121,10 @@ class PsychLabEnv(gym.Env):
     default_episode_frames: ClassVar[int] = 18000
     default_max_trials: ClassVar[int] = 60
     default_max_frames_off_screen: ClassVar[int] = -1
-    #: Published reference scores (human, random), where the spec gives them.
-    human_score: ClassVar[float | None] = None
-    random_score: ClassVar[float | None] = None
+    #: Published reference scores (human, random) of the level, where the spec gives
+    #: them (its section 3: the DMLab-30 levels only); None otherwise.
+    human_score: float | None = None
+    random_score: float | None = None
 
     def __init__(
         self,

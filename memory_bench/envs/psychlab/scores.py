@@ -87,10 +87,9 @@ def main(argv: list[str] | None = None) -> int:
                 mean, se = mean_se(returns)
                 cells.append(f"{mean:.2f} ± {se:.2f}")
                 cells.append(f"{steps / (time.perf_counter() - t0):.0f}")
-            # Only the DMLab-30 levels have published scores (the Memory Task Suite's are
-            # unverified, spec 2.14).
-            dmlab = env_id.startswith("DMLab-")
-            human, random_ = (base.human_score, base.random_score) if dmlab else (None, None)
+            # The level's published scores: the DMLab-30 levels' (spec section 3); None
+            # for the Memory Task Suite levels (unverified, spec 2.14).
+            human, random_ = base.human_score, base.random_score
             rows.append(f"| {env_id} | {_fmt(human)} | {_fmt(random_)} | " + " | ".join(cells) + " |")
     head = "| env id | published human | published random | " + " | ".join(f"ours {a} | {a} steps/s" for a in args.agents) + " |"
     print(head)

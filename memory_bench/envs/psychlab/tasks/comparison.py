@@ -328,8 +328,13 @@ class SequentialComparison(_ArrayComparison):
     +1 for a correct answer, 0 otherwise, paid when the gaze leaves the button; 0 for
     fixating and for ending the study.
 
+    ## Starting State
+    The view faces the screen with a yaw uniform in +-22.5 degrees (``spawn_yaw_range``)
+    and pitch 0; the red fixation cross is shown; the set size K is 1.
+
     ## Episode End
-    18000 frames (4500 steps) or 60 trials; no off-screen rule (-1).
+    ``truncated`` at 18000 frames (4500 steps), ``terminated`` at 60 trials; no
+    off-screen rule (-1).
 
     ## Arguments
     ``delays`` (``(8, 16, 32, 64, 128, 256)``): the delay frames, drawn uniformly per
@@ -358,7 +363,8 @@ class SequentialComparison(_ArrayComparison):
       ground truth from the study phase on.
 
     ## Reference scores
-    DMLab-30: human 39.5, random 0.129 (episode return).
+    DMLab-30 ``psychlab_sequential_comparison`` (spec section 3, DeepMind's IMPALA
+    normalisation table): human 39.5, random 0.129 (episode return).
 
     ## Version History
     * v0: initial release.
@@ -367,8 +373,8 @@ class SequentialComparison(_ArrayComparison):
     default_episode_frames = 18000
     default_max_trials = 60
     default_max_frames_off_screen = -1
-    human_score: ClassVar[float | None] = 39.5
-    random_score: ClassVar[float | None] = 0.129
+    human_score: float | None = 39.5
+    random_score: float | None = 0.129
 
     grid_units = 64
     grid_step = 8
@@ -470,9 +476,13 @@ class ChangeDetection(_ArrayComparison):
     ## Rewards
     +1 for a correct answer, 0 otherwise, paid when the gaze leaves the button.
 
+    ## Starting State
+    The view faces the screen with a yaw uniform in +-22.5 degrees (``spawn_yaw_range``)
+    and pitch 0; the red fixation cross is shown.
+
     ## Episode End
-    18000 frames (4500 steps) or 50 trials, or 300 consecutive frames with the gaze
-    off the screen (``terminated``).
+    ``truncated`` at 18000 frames (4500 steps); ``terminated`` at 50 trials or after
+    300 consecutive frames with the gaze off the screen.
 
     ## Arguments
     ``stimuli``: ``"train"`` (amethyst, mallow, jade, caramel, honeydew) or
@@ -500,8 +510,9 @@ class ChangeDetection(_ArrayComparison):
       the buttons; the disc while it shows; the correct button, then away.
 
     ## Reference scores
-    None published that we could verify (spec 2.14): ``human_score`` and
-    ``random_score`` are None.
+    None: the spec's reference table (section 3) lists the DMLab-30 levels only, and
+    its section 2.14 leaves the Memory Task Suite's published scores unverified (not
+    to be hard-coded); ``human_score`` and ``random_score`` are None.
 
     ## Version History
     * v0: initial release.
@@ -510,8 +521,8 @@ class ChangeDetection(_ArrayComparison):
     default_episode_frames = 18000
     default_max_trials = 50
     default_max_frames_off_screen = 300
-    human_score: ClassVar[float | None] = None
-    random_score: ClassVar[float | None] = None
+    human_score: float | None = None
+    random_score: float | None = None
 
     grid_units = 120
     grid_step = 20

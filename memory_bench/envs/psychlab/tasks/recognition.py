@@ -5,8 +5,6 @@ Spec ``dmlab30_and_memory_suite.md`` 1.22 (DMLab-30) and 2.11 (Memory Task Suite
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from memory_bench.envs.psychlab.tasks._common import PictureTask, show_picture
 
 #: Buttons: "new" at the middle of the left edge, "seen" (seen before) of the right.
@@ -34,26 +32,37 @@ class ContinuousRecognition(PictureTask):
     ## Rewards
     +1 for a correct answer, 0 otherwise, paid when the gaze leaves the button.
 
+    ## Starting State
+    The view faces the screen with a yaw uniform in +-22.5 degrees (``spawn_yaw_range``)
+    and pitch 0; the red fixation cross is shown; no picture has been seen, so the
+    first trial's picture is new.
+
     ## Episode End
-    18000 frames (4500 steps) or 60 trials (DMLab-30); Memory Task Suite: 50 trials /
-    18000 frames (train), 40 / 18000 (interpolate), 75 / 27000 (extrapolate), and 300
-    frames off the screen.
+    ``truncated`` at 18000 frames (4500 steps); ``terminated`` at 60 trials
+    (DMLab-30). Memory Task Suite: 50 trials / 18000 frames (train, ``holdout_small``,
+    ``holdout_large``), 40 / 18000 (``interpolate`` scales), 75 / 27000
+    (``extrapolate`` scales), and ``terminated`` after 300 consecutive frames with the
+    gaze off the screen.
 
     ## Arguments
-    ``stimuli``: ``"all"``, ``"train"`` (even indices) or ``"holdout"`` (odd).
+    ``stimuli``: ``"all"``, ``"train"`` (even indices) or ``"holdout"`` (odd); plus
+    those of :class:`PsychLabEnv`.
 
     ``info``: ``correct_answer`` (``"new"`` or ``"seen"``), ``set_size`` (pictures shown
     so far, before this trial), ``image``.
 
     ## Reference scores
-    DMLab-30: human 58.3, random 0.224.
+    DMLab-30 ``psychlab_continuous_recognition`` (spec section 3): human 58.3, random
+    0.224 (episode return). Memory Task Suite levels: none (the spec's table lists
+    DMLab-30 only; section 2.14 leaves the suite's scores unverified), so
+    ``human_score = random_score = None`` with ``stimuli="train"`` or ``"holdout"``.
 
     ## Version History
     * v0: initial release.
     """
 
-    human_score: ClassVar[float | None] = 58.3
-    random_score: ClassVar[float | None] = 0.224
+    human_score: float | None = 58.3
+    random_score: float | None = 0.224
 
     def _reset_task(self) -> None:
         super()._reset_task()

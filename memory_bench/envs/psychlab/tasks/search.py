@@ -127,6 +127,11 @@ class VisualSearch(PsychLabEnv):
     ## Rewards
     +1 for a correct answer, 0 otherwise, paid when the gaze leaves the button.
 
+    ## Starting State
+    The view faces the screen with a yaw uniform in +-22.5 degrees (``spawn_yaw_range``)
+    and pitch 0; the red fixation cross is shown; the staircase is at level 0 (set
+    size 1).
+
     ## Episode End
     9000 frames (150 s, 2250 steps: ``truncated``) or 80 trials (``terminated``);
     no off-screen rule (-1).
@@ -141,7 +146,8 @@ class VisualSearch(PsychLabEnv):
     keys.
 
     ## Reference scores
-    DMLab-30: human 78.5, random 0.085 (episode return).
+    DMLab-30 ``psychlab_visual_search`` (spec section 3, DeepMind's IMPALA
+    normalisation table): human 78.5, random 0.085 (episode return).
 
     ## Version History
     * v0: initial release.
@@ -151,8 +157,8 @@ class VisualSearch(PsychLabEnv):
     default_episode_frames = 9000
     default_max_trials = 80
     default_max_frames_off_screen = -1
-    human_score: ClassVar[float | None] = 78.5
-    random_score: ClassVar[float | None] = 0.085
+    human_score: float | None = 78.5
+    random_score: float | None = 0.085
 
     def __init__(self, *, search_mode: str = "interleaved", **kwargs: Any):
         if search_mode not in SEARCH_MODES:

@@ -5,8 +5,6 @@ Spec ``dmlab30_and_memory_suite.md`` 1.21 (DMLab-30) and 2.9 (Memory Task Suite)
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from memory_bench.envs.psychlab.base import EDGE_BUTTONS
 from memory_bench.envs.psychlab.screen import BLACK
 from memory_bench.envs.psychlab.tasks._common import PictureTask, show_picture
@@ -43,10 +41,18 @@ class ArbitraryVisuomotorMapping(PictureTask):
     ## Rewards
     +1 for a correct answer, 0 for a wrong one, paid when the gaze leaves the button.
 
+    ## Starting State
+    The view faces the screen with a yaw uniform in +-22.5 degrees (``spawn_yaw_range``)
+    and pitch 0; the red fixation cross is shown. The association list holds one
+    picture (drawn from the episode's shuffled stimulus set) with a uniformly drawn
+    button; K = 1.
+
     ## Episode End
-    18000 frames (4500 steps) or 60 trials in DMLab-30; Memory Task Suite levels: 50
-    trials in 18000 frames (train), 40 / 18000 (interpolate), 75 / 27000
-    (extrapolate), and the episode ends after 300 frames with the gaze off the screen.
+    ``truncated`` at 18000 frames (4500 steps); ``terminated`` at 60 trials in
+    DMLab-30. Memory Task Suite levels: 50 trials in 18000 frames (train, and the
+    ``holdout_small`` / ``holdout_large`` levels), 40 / 18000 (``interpolate``
+    scales), 75 / 27000 (``extrapolate`` scales), and ``terminated`` after 300
+    consecutive frames with the gaze off the screen.
 
     ## Arguments
     ``stimuli``: ``"all"`` (2,400 pictures), ``"train"`` (even indices) or
@@ -56,14 +62,19 @@ class ArbitraryVisuomotorMapping(PictureTask):
     index), ``first_presentation``, and the common keys.
 
     ## Reference scores
-    DMLab-30: human 58.75, random 0.163 (episode return).
+    DMLab-30 ``psychlab_arbitrary_visuomotor_mapping`` (spec section 3, DeepMind's
+    IMPALA normalisation table): human 58.75, random 0.163 (episode return); the
+    class attributes ``human_score`` / ``random_score``. Memory Task Suite levels:
+    none; the spec's table lists DMLab-30 levels only and its section 2.14 leaves the
+    suite's published scores unverified, so an env made with ``stimuli="train"`` or
+    ``"holdout"`` has ``human_score = random_score = None``.
 
     ## Version History
     * v0: initial release.
     """
 
-    human_score: ClassVar[float | None] = 58.75
-    random_score: ClassVar[float | None] = 0.163
+    human_score: float | None = 58.75
+    random_score: float | None = 0.163
 
     def _reset_task(self) -> None:
         super()._reset_task()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 
@@ -130,6 +130,10 @@ class WhatThenWhere(PsychLabEnv):
     ## Rewards
     +1 for a correct answer, 0 otherwise, paid when the gaze leaves the button.
 
+    ## Starting State
+    The view faces the screen with a yaw uniform in +-22.5 degrees (``spawn_yaw_range``)
+    and pitch 0; the red fixation cross is shown on the black screen.
+
     ## Episode End
     36000 frames (600 s, 9000 steps: ``truncated``), 50 trials, or 300 consecutive
     frames with the gaze off the screen (both ``terminated``).
@@ -137,8 +141,9 @@ class WhatThenWhere(PsychLabEnv):
     ## Arguments
     ``stimuli``: ``"train"`` or ``"holdout"`` digit exemplars; ``delays``: the delay
     set in frames, a non-empty sequence of positive ints (default ``(4, 8, 32,
-    128)``, the training level; holdout_interpolate uses ``(16, 64)``); plus those of
-    :class:`PsychLabEnv`.
+    128)``, the training level; holdout_interpolate uses ``(16, 64)``, and
+    holdout_extrapolate ``(256, 512)``, our choice: DeepMind Lab has no such level
+    file and the spec leaves it unverified, 2.12); plus those of :class:`PsychLabEnv`.
 
     ``info``: ``correct_answer`` (the side of the cued digit: ``"up"``, ``"down"``,
     ``"left"`` or ``"right"``, set when the trial starts), ``delay`` (delay 1),
@@ -146,7 +151,9 @@ class WhatThenWhere(PsychLabEnv):
     ``"delay2"``, ``"disc"``, ``"response"``), and the common keys.
 
     ## Reference scores
-    None: the Memory Task Suite scores are unverified (spec 2.14).
+    None: the spec's reference table (section 3) lists the DMLab-30 levels only, and
+    its section 2.14 leaves the Memory Task Suite's published scores unverified (not
+    to be hard-coded); ``human_score`` and ``random_score`` are None.
 
     ## Version History
     * v0: initial release.
@@ -157,8 +164,8 @@ class WhatThenWhere(PsychLabEnv):
     default_episode_frames = 36000
     default_max_trials = 50
     default_max_frames_off_screen = 300
-    human_score: ClassVar[float | None] = None
-    random_score: ClassVar[float | None] = None
+    human_score: float | None = None
+    random_score: float | None = None
 
     def __init__(self, *, stimuli: str = "train", delays: tuple[int, ...] = DEFAULT_DELAYS, **kwargs: Any):
         if stimuli not in STIMULI:
