@@ -12,8 +12,11 @@ Naming scheme of the package for DeepMind Lab tasks (this one and every later on
 Memory Task Suite splits: ``train``, ``holdout_interpolate`` and
 ``holdout_extrapolate`` (the paper's three), and the extra ``interpolate`` /
 ``extrapolate`` (training stimuli at the holdout scales) and ``holdout_small`` /
-``holdout_large`` (holdout stimuli at the training scales). Our reading of "the
-training scales" for the two extra holdout levels: where the training level has a
+``holdout_large`` (holdout stimuli at the training scales). DeepMind Lab's
+``memory_suite_01`` directory has level files for the paper's three splits only of
+the four PsychLab tasks (the extra four exist there for ``explore_goal_locations``),
+so the PsychLab extras are built from the spec's definition of the splits. Our
+reading of "the training scales" for the two extra holdout levels: where the training level has a
 set of scale values (delays), ``holdout_small`` takes its lower half and
 ``holdout_large`` its upper half; where it has one value (trials per episode),
 both use it and are the same level.
