@@ -183,3 +183,20 @@ def test_ideal_observer_above_250_over_50_episodes():
 def test_exact_ideal_observer_above_250_over_50_episodes():
     mean, se, _ = score("ideal_observer", 50)
     assert mean > 250, (mean, se)
+
+
+def test_scores_do_not_depend_on_workers_or_resuming(tmp_path):
+    """Each episode's bot is seeded by the episode's index, so two processes give the
+    same scores as one, and a run resumed from a scores file gives the same again."""
+    one = score("random_action", 24)
+    two = score("random_action", 24, workers=2)
+    assert one[:2] == two[:2]
+    path = tmp_path / "scores.txt"
+    score("random_action", 10, scores_file=str(path))
+    assert len(path.read_text().splitlines()) == 10
+    resumed = score("random_action", 24, scores_file=str(path), workers=2)
+    assert resumed[:2] == one[:2]
+    lines = path.read_text().splitlines()
+    assert sorted(int(line.split()[1]) for line in lines) == list(range(24))
+    with pytest.raises(ValueError, match="workers must be at least 1, got 0"):
+        score("random_action", 2, workers=0)
