@@ -160,11 +160,15 @@ def _end_value(codes, n, vals):
 
 
 @njit(cache=True)
-def _colour_orbits(pots, b, h1, h2, colmap, colperm, z1, z2):
+def _colour_orbits(pots, b, colmap, colperm, mark):
     """``rep[k]``: the smallest colour that a relabelling of colours keeping the potion
     counts and the belief set maps ``k`` to (the stabiliser of (pots, belief) is a group,
-    so dipping ``k`` and ``rep[k]`` give the same values)."""
+    so dipping ``k`` and ``rep[k]`` give the same values). A relabelling keeps the belief
+    when it maps every world of it into it (it is one-to-one): ``mark`` (scratch, one per
+    world, ``mark[-1]`` the last stamp used) flags the belief's worlds, and the test stops
+    at the first world mapped outside, usually one of the first."""
     rep = np.arange(6)
+    stamp = 0
     for g in range(1, colmap.shape[0]):
         if colperm[g, 0] < 0:
             continue
@@ -175,13 +179,16 @@ def _colour_orbits(pots, b, h1, h2, colmap, colperm, z1, z2):
                 break
         if not ok:
             continue
-        a1 = 0
-        a2 = 0
+        if stamp == 0:
+            stamp = mark[-1] + 1
+            mark[-1] = stamp
+            for w in b:
+                mark[w] = stamp
         for w in b:
-            v = colperm[g, w]
-            a1 ^= z1[v]
-            a2 ^= z2[v]
-        if a1 == h1 and a2 == h2:
+            if mark[colperm[g, w]] != stamp:
+                ok = False
+                break
+        if ok:
             for k in range(6):
                 if colmap[g, k] < rep[k]:
                     rep[k] = colmap[g, k]
@@ -383,14 +390,15 @@ class Workspace:
         self.start = np.zeros((MAX_DEPTH, N_CODES), np.int64)
         self.slot = np.full(N_CODES, -1, np.int64)
         self.codes = np.full((MAX_DEPTH + 1, 3), NO_STONE, np.int64)  # stones per depth (the last: scratch)
+        self.mark = np.zeros(n_worlds + 1, np.int64)  # belief membership stamps (:func:`_colour_orbits`)
 
     def arrays(self) -> tuple:
-        return self.wi, self.wf, self.wa, self.wau, self.part, self.wl, self.wp, self.start, self.slot, self.codes
+        return self.wi, self.wf, self.wa, self.wau, self.part, self.wl, self.wp, self.start, self.slot, self.codes, self.mark
 
 
 @njit(cache=True)
 def search(codes, n, pots, b, h1, h2, ub, depth, horizon, alpha, prior, outcome, z1, z2, vals, colmap, colperm, wpm,
-           wrs, wg, latent, potlat, table, msidx, ngs, short, mk, mv, mm, mc, stats, wi, wf, wa, wau, part, wl, wp, start, slot, wc):
+           wrs, wg, latent, potlat, table, msidx, ngs, short, mk, mv, mm, mc, stats, wi, wf, wa, wau, part, wl, wp, start, slot, wc, mark):
     """``(value, expected dips, move, bound)`` from a state: the expected trial reward
     under the best policy, the expected number of dips it still makes, and its first move
     (``8 * stone code + colour``, -1 for END); ``bound`` 0 when exact, 1 when the value is
@@ -445,7 +453,7 @@ def search(codes, n, pots, b, h1, h2, ub, depth, horizon, alpha, prior, outcome,
         wl[d, q, 5] = rs
         wl[d, q, 12] = z1[w]
         wl[d, q, 13] = z2[w]
-    rep = _colour_orbits(pots, b, h1, h2, colmap, colperm, z1, z2)
+    rep = _colour_orbits(pots, b, colmap, colperm, mark)
     n_g = ngs[0]
     # every dip worth trying, with its outcomes
     n_act = 0
@@ -600,7 +608,7 @@ def search(codes, n, pots, b, h1, h2, ub, depth, horizon, alpha, prior, outcome,
                 sub = part[d, start[d, o]:start[d, o] + wi[d, x, s, 1]]
                 r = search(child, n, pots, sub, wi[d, x, s, 2], wi[d, x, s, 3], wf[d, x, s, 1], depth + 1, horizon,
                            c_alpha, prior, outcome, z1, z2, vals, colmap, colperm, wpm, wrs, wg, latent, potlat, table,
-                           msidx, ngs, short, mk, mv, mm, mc, stats, wi, wf, wa, wau, part, wl, wp, start, slot, wc)
+                           msidx, ngs, short, mk, mv, mm, mc, stats, wi, wf, wa, wau, part, wl, wp, start, slot, wc, mark)
             ev += p * r[0]
             ea += p * r[1]
             if r[3] != 0:
