@@ -224,14 +224,19 @@ class IdealObserverBot(Bot):
     the search restarts at every decision, so it is a receding horizon).
     """
 
-    #: The memo's first size (log2 of entries, 48 bytes each); it grows to 2^24 when a
-    #: search fills it.
-    memo_log2_size = 22
+    #: The memo's size (log2 of entries, 48 bytes each) for the first trial, whose first
+    #: search is by far the largest (up to about 4 million states on the evaluation level:
+    #: 2^24 entries, 0.8 GB, hold them all, where a memo emptied when full expands twice
+    #: as many), and for the later trials (at most about 10^5 states). Either grows to
+    #: 2^24 when a search had to empty it (a horizon: 2^16 for both).
+    memo_log2_size = 24
+    later_memo_log2_size = 20
 
     def __init__(self, env, seed: int | None = None, horizon: int | None = None):
         super().__init__(env, seed)
         self._worlds_cache = None
-        self._memo = None
+        self._memos: dict[bool, search.Memo] = {}  # by first trial or not
+        self._memo: search.Memo | None = None
         self.horizon = horizon
         self.stats = np.zeros(2, np.int64)  # states expanded, memo hits (cumulative)
 
@@ -250,8 +255,11 @@ class IdealObserverBot(Bot):
 
     def _new_trial(self, obs) -> None:
         self._ending = False
-        if self._memo is None:
-            self._memo = search.Memo(self.memo_log2_size if self.horizon is None else 16)
+        first = self.env.trial_number == 0 and self.horizon is None
+        if first not in self._memos:
+            size = 16 if self.horizon is not None else self.memo_log2_size if first else self.later_memo_log2_size
+            self._memos[first] = search.Memo(size)
+        self._memo = self._memos[first]
         self._memo.clear()
         stones, _ = read_items(obs)
         W, b = self.W, self.belief
@@ -314,6 +322,7 @@ class IdealObserverBot(Bot):
                                W.z2, self._vals, W.colmap, W.colperm, W.pm, W.rs, W.g, W.latent, W.potlat, *self._table,
                                *self._memo.arrays(), self.stats, *W.workspace())
         self._memo = self._memo.grown()
+        self._memos[self.env.trial_number == 0 and self.horizon is None] = self._memo
         return result
 
     def act(self, obs, info) -> int:
@@ -336,6 +345,7 @@ class SearchOracleBot(IdealObserverBot):
     """The ideal observer's search, knowing the true chemistry (one world); exhaustive."""
 
     memo_log2_size = 18
+    later_memo_log2_size = 18
 
     def __init__(self, env, seed: int | None = None, horizon: int | None = None):
         super().__init__(env, seed, horizon)

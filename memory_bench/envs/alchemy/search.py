@@ -30,7 +30,14 @@ What makes it fast without changing any value or choice:
   instead of its value; the dips are tried best bound first;
 * a dip known to leave the stone as it is only wastes a potion; a second stone of a type
   already tried gives the same values; a colour that a relabelling of the colours keeping
-  the potion counts and the belief maps to a lower colour gives the same values;
+  the potion counts and the belief maps to a lower colour gives the same values (a
+  relabelling keeps the belief when it maps each of its worlds into it: the test stops at
+  the first world mapped outside);
+* the belief is walked in runs of worlds sharing a frame (stone map, potion map; the
+  graph varies fastest in the world index): the latent stones, potion counts and the
+  bound table's row are computed once per run and outcome, not per world (a dip has at
+  most two outcomes in a run). The worlds are still visited in the same order, so every
+  sum is the same to the last bit;
 * every array the search needs is preallocated per depth (:class:`Workspace`) and the memo
   is a flat hash table (:class:`Memo`).
 
@@ -160,11 +167,15 @@ def _end_value(codes, n, vals):
 
 
 @njit(cache=True)
-def _colour_orbits(pots, b, h1, h2, colmap, colperm, z1, z2):
+def _colour_orbits(pots, b, colmap, colperm, mark):
     """``rep[k]``: the smallest colour that a relabelling of colours keeping the potion
     counts and the belief set maps ``k`` to (the stabiliser of (pots, belief) is a group,
-    so dipping ``k`` and ``rep[k]`` give the same values)."""
+    so dipping ``k`` and ``rep[k]`` give the same values). A relabelling keeps the belief
+    when it maps every world of it into it (it is one-to-one): ``mark`` (scratch, one per
+    world, ``mark[-1]`` the last stamp used) flags the belief's worlds, and the test stops
+    at the first world mapped outside, usually one of the first."""
     rep = np.arange(6)
+    stamp = 0
     for g in range(1, colmap.shape[0]):
         if colperm[g, 0] < 0:
             continue
@@ -175,13 +186,16 @@ def _colour_orbits(pots, b, h1, h2, colmap, colperm, z1, z2):
                 break
         if not ok:
             continue
-        a1 = 0
-        a2 = 0
+        if stamp == 0:
+            stamp = mark[-1] + 1
+            mark[-1] = stamp
+            for w in b:
+                mark[w] = stamp
         for w in b:
-            v = colperm[g, w]
-            a1 ^= z1[v]
-            a2 ^= z2[v]
-        if a1 == h1 and a2 == h2:
+            if mark[colperm[g, w]] != stamp:
+                ok = False
+                break
+        if ok:
             for k in range(6):
                 if colmap[g, k] < rep[k]:
                     rep[k] = colmap[g, k]
@@ -376,21 +390,23 @@ class Workspace:
         self.wa = np.zeros((MAX_DEPTH, 18, 3), np.int64)  # dip: stone, colour, number of outcomes
         self.wau = np.zeros((MAX_DEPTH, 18))  # dip upper bound
         self.part = np.zeros((MAX_DEPTH, n_worlds), np.int64)  # the belief split by outcome
-        # per world of the belief: latent stones (3), potion count index, graph, stone frame,
-        # latent potion of each colour (6), hash keys (2)
+        # per run of the belief (consecutive worlds sharing a frame): [0] first and [1] end
+        # position in the belief, [2] stone frame, [3:6] latent stones, [6] potion count
+        # index, [8:14] latent potion of each colour ([7] unused)
         self.wl = np.zeros((MAX_DEPTH, n_worlds, 14), np.int64)
         self.wp = np.zeros((MAX_DEPTH, n_worlds))  # per world of the belief: prior
         self.start = np.zeros((MAX_DEPTH, N_CODES), np.int64)
         self.slot = np.full(N_CODES, -1, np.int64)
         self.codes = np.full((MAX_DEPTH + 1, 3), NO_STONE, np.int64)  # stones per depth (the last: scratch)
+        self.mark = np.zeros(n_worlds + 1, np.int64)  # belief membership stamps (:func:`_colour_orbits`)
 
     def arrays(self) -> tuple:
-        return self.wi, self.wf, self.wa, self.wau, self.part, self.wl, self.wp, self.start, self.slot, self.codes
+        return self.wi, self.wf, self.wa, self.wau, self.part, self.wl, self.wp, self.start, self.slot, self.codes, self.mark
 
 
 @njit(cache=True)
 def search(codes, n, pots, b, h1, h2, ub, depth, horizon, alpha, prior, outcome, z1, z2, vals, colmap, colperm, wpm,
-           wrs, wg, latent, potlat, table, msidx, ngs, short, mk, mv, mm, mc, stats, wi, wf, wa, wau, part, wl, wp, start, slot, wc):
+           wrs, wg, latent, potlat, table, msidx, ngs, short, mk, mv, mm, mc, stats, wi, wf, wa, wau, part, wl, wp, start, slot, wc, mark):
     """``(value, expected dips, move, bound)`` from a state: the expected trial reward
     under the best policy, the expected number of dips it still makes, and its first move
     (``8 * stone code + colour``, -1 for END); ``bound`` 0 when exact, 1 when the value is
@@ -427,25 +443,37 @@ def search(codes, n, pots, b, h1, h2, ub, depth, horizon, alpha, prior, outcome,
     total = 0.0
     nb = b.shape[0]
     d = depth
+    # The belief in runs of consecutive worlds sharing a frame (stone map and potion map):
+    # their stones' latents, potion count index and latent potions are the same, and a dip
+    # has at most two outcomes in a run (the stone left as it is, or its one move).
+    n_runs = 0
+    prev_rs = -1
+    prev_pm = -1
     for q in range(nb):
         w = b[q]
         total += prior[w]
         wp[d, q] = prior[w]
         rs = wrs[w]
         pm = wpm[w]
-        for j in range(3):
-            wl[d, q, j] = latent[rs, codes[j] >> 2] if j < n else 8
-        idx = 0
-        for k in range(6):
-            lt = potlat[pm, k]
-            wl[d, q, 6 + k] = lt
-            idx += min(pots[k], 3) << (2 * lt)
-        wl[d, q, 3] = idx
-        wl[d, q, 4] = wg[w]
-        wl[d, q, 5] = rs
-        wl[d, q, 12] = z1[w]
-        wl[d, q, 13] = z2[w]
-    rep = _colour_orbits(pots, b, h1, h2, colmap, colperm, z1, z2)
+        if rs != prev_rs or pm != prev_pm:
+            if n_runs > 0:
+                wl[d, n_runs - 1, 1] = q
+            ru = n_runs
+            n_runs += 1
+            prev_rs = rs
+            prev_pm = pm
+            wl[d, ru, 0] = q
+            wl[d, ru, 2] = rs
+            for j in range(3):
+                wl[d, ru, 3 + j] = latent[rs, codes[j] >> 2] if j < n else 8
+            idx = 0
+            for k in range(6):
+                lt = potlat[pm, k]
+                wl[d, ru, 8 + k] = lt
+                idx += min(pots[k], 3) << (2 * lt)
+            wl[d, ru, 6] = idx
+    wl[d, n_runs - 1, 1] = nb
+    rep = _colour_orbits(pots, b, colmap, colperm, mark)
     n_g = ngs[0]
     # every dip worth trying, with its outcomes
     n_act = 0
@@ -461,35 +489,60 @@ def search(codes, n, pots, b, h1, h2, ub, depth, horizon, alpha, prior, outcome,
             ns = 0
             orow = outcome[pidx, colour]
             dec = 1 if pots[colour] <= 3 else 0
-            for q in range(nb):
-                o = orow[b[q]]
-                s = slot[o]
-                if s < 0:
-                    s = ns
-                    slot[o] = s
-                    wi[d, x, s, 0] = o
-                    wi[d, x, s, 1] = 0
-                    wi[d, x, s, 2] = 0
-                    wi[d, x, s, 3] = 0
-                    wf[d, x, s, 0] = 0.0
-                    wf[d, x, s, 1] = 0.0
-                    ns += 1
-                pw = wp[d, q]
-                wi[d, x, s, 1] += 1
-                wi[d, x, s, 2] ^= wl[d, q, 12]
-                wi[d, x, s, 3] ^= wl[d, q, 13]
-                wf[d, x, s, 0] += pw
-                idx = wl[d, q, 3] - (dec << (2 * wl[d, q, 6 + colour]))
-                l0 = wl[d, q, 0]
-                l1 = wl[d, q, 1]
-                l2 = wl[d, q, 2]
-                if i == 0:
-                    l0 = latent[wl[d, q, 5], o >> 2]
-                elif i == 1:
-                    l1 = latent[wl[d, q, 5], o >> 2]
-                else:
-                    l2 = latent[wl[d, q, 5], o >> 2]
-                wf[d, x, s, 1] += pw * _bound(l0, l1, l2, idx, wl[d, q, 4], n_g, table, msidx, short)
+            for ru in range(n_runs):
+                rs = wl[d, ru, 2]
+                idx = wl[d, ru, 6] - (dec << (2 * wl[d, ru, 8 + colour]))
+                oa = -1
+                ob = -1
+                sa = 0
+                sb = 0
+                ra = 0
+                rb = 0
+                for q in range(wl[d, ru, 0], wl[d, ru, 1]):
+                    w = b[q]
+                    o = orow[w]
+                    if o == oa:
+                        s = sa
+                        row = ra
+                    elif o == ob:
+                        s = sb
+                        row = rb
+                    else:
+                        s = slot[o]
+                        if s < 0:
+                            s = ns
+                            slot[o] = s
+                            wi[d, x, s, 0] = o
+                            wi[d, x, s, 1] = 0
+                            wi[d, x, s, 2] = 0
+                            wi[d, x, s, 3] = 0
+                            wf[d, x, s, 0] = 0.0
+                            wf[d, x, s, 1] = 0.0
+                            ns += 1
+                        l0 = wl[d, ru, 3]
+                        l1 = wl[d, ru, 4]
+                        l2 = wl[d, ru, 5]
+                        if i == 0:
+                            l0 = latent[rs, o >> 2]
+                        elif i == 1:
+                            l1 = latent[rs, o >> 2]
+                        else:
+                            l2 = latent[rs, o >> 2]
+                        row = (msidx[(l0 * 9 + l1) * 9 + l2] * 512 + short[idx]) * n_g
+                        if oa < 0:
+                            oa = o
+                            sa = s
+                            ra = row
+                        elif ob < 0:
+                            ob = o
+                            sb = s
+                            rb = row
+                    pw = wp[d, q]
+                    wi[d, x, s, 1] += 1
+                    wi[d, x, s, 2] ^= z1[w]
+                    wi[d, x, s, 3] ^= z2[w]
+                    wf[d, x, s, 0] += pw
+                    wf[d, x, s, 1] += pw * table[row + wg[w]]
             for s in range(ns):
                 slot[wi[d, x, s, 0]] = -1
             if ns == 1 and wi[d, x, 0, 0] == code:
@@ -600,7 +653,7 @@ def search(codes, n, pots, b, h1, h2, ub, depth, horizon, alpha, prior, outcome,
                 sub = part[d, start[d, o]:start[d, o] + wi[d, x, s, 1]]
                 r = search(child, n, pots, sub, wi[d, x, s, 2], wi[d, x, s, 3], wf[d, x, s, 1], depth + 1, horizon,
                            c_alpha, prior, outcome, z1, z2, vals, colmap, colperm, wpm, wrs, wg, latent, potlat, table,
-                           msidx, ngs, short, mk, mv, mm, mc, stats, wi, wf, wa, wau, part, wl, wp, start, slot, wc)
+                           msidx, ngs, short, mk, mv, mm, mc, stats, wi, wf, wa, wau, part, wl, wp, start, slot, wc, mark)
             ev += p * r[0]
             ea += p * r[1]
             if r[3] != 0:
