@@ -237,6 +237,7 @@ class IdealObserverBot(Bot):
         self._worlds_cache = None
         self._memos: dict[bool, search.Memo] = {}  # by first trial or not
         self._memo: search.Memo | None = None
+        self._memo_first = False  # whether self._memo is the first trial's
         self.horizon = horizon
         self.stats = np.zeros(2, np.int64)  # states expanded, memo hits (cumulative)
 
@@ -255,7 +256,7 @@ class IdealObserverBot(Bot):
 
     def _new_trial(self, obs) -> None:
         self._ending = False
-        first = self.env.trial_number == 0 and self.horizon is None
+        first = self._memo_first = self.env.trial_number == 0 and self.horizon is None
         if first not in self._memos:
             size = 16 if self.horizon is not None else self.memo_log2_size if first else self.later_memo_log2_size
             self._memos[first] = search.Memo(size)
@@ -322,7 +323,7 @@ class IdealObserverBot(Bot):
                                W.z2, self._vals, W.colmap, W.colperm, W.pm, W.rs, W.g, W.latent, W.potlat, *self._table,
                                *self._memo.arrays(), self.stats, *W.workspace())
         self._memo = self._memo.grown()
-        self._memos[self.env.trial_number == 0 and self.horizon is None] = self._memo
+        self._memos[self._memo_first] = self._memo
         return result
 
     def act(self, obs, info) -> int:

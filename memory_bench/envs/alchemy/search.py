@@ -352,8 +352,15 @@ def known_value_table(trans: np.ndarray, vals: np.ndarray) -> tuple[np.ndarray, 
 
 
 @njit(cache=True, inline="always")
+def _bound_row(l0, l1, l2, idx, n_g, msidx, short):
+    """Where the known-chemistry values of latent stones (l0, l1, l2) and potion count
+    index ``idx`` start in the flat ``table`` (one value per graph after it)."""
+    return (msidx[(l0 * 9 + l1) * 9 + l2] * 512 + short[idx]) * n_g
+
+
+@njit(cache=True, inline="always")
 def _bound(l0, l1, l2, idx, g, n_g, table, msidx, short):
-    return table[(msidx[(l0 * 9 + l1) * 9 + l2] * 512 + short[idx]) * n_g + g]
+    return table[_bound_row(l0, l1, l2, idx, n_g, msidx, short) + g]
 
 
 @njit(cache=True)
@@ -528,7 +535,7 @@ def search(codes, n, pots, b, h1, h2, ub, depth, horizon, alpha, prior, outcome,
                             l1 = latent[rs, o >> 2]
                         else:
                             l2 = latent[rs, o >> 2]
-                        row = (msidx[(l0 * 9 + l1) * 9 + l2] * 512 + short[idx]) * n_g
+                        row = _bound_row(l0, l1, l2, idx, n_g, msidx, short)
                         if oa < 0:
                             oa = o
                             sa = s

@@ -521,8 +521,6 @@ class ChangeDetection(_ArrayComparison):
     default_episode_frames = 18000
     default_max_trials = 50
     default_max_frames_off_screen = 300
-    human_score: float | None = None
-    random_score: float | None = None
 
     grid_units = 120
     grid_step = 20

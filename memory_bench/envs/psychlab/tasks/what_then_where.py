@@ -164,8 +164,6 @@ class WhatThenWhere(PsychLabEnv):
     default_episode_frames = 36000
     default_max_trials = 50
     default_max_frames_off_screen = 300
-    human_score: float | None = None
-    random_score: float | None = None
 
     def __init__(self, *, stimuli: str = "train", delays: tuple[int, ...] = DEFAULT_DELAYS, **kwargs: Any):
         if stimuli not in STIMULI:
