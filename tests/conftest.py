@@ -9,21 +9,12 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from memory_bench.engine.layout import MazeLayout, block_index  # noqa: E402
+from memory_bench.engine.layout import MazeLayout, open_room  # noqa: E402
 
 
 def open_layout(size: int, object_cells) -> MazeLayout:
     """A layout with only the outer walls: open space to measure motion in."""
-    n = size + 2
-    walls = np.zeros((n, n), dtype=bool)
-    walls[0] = walls[-1] = walls[:, 0] = walls[:, -1] = True
-    return MazeLayout(
-        walls=walls,
-        rooms=np.zeros((n, n), dtype=np.int64),
-        wall_block=block_index(n),
-        spawn_cells=np.array([[n // 2, 1]]),
-        object_cells=np.asarray(object_cells),
-    )
+    return open_room(size, object_cells)
 
 
 @pytest.fixture

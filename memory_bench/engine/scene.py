@@ -262,7 +262,7 @@ def _add_agent(spec: mujoco.MjSpec, cfg: SceneConfig) -> None:
     tilt = np.arctan2(0.99503719021, 0.09950371902)
     cam_body = head.add_body(
         name="egocentric_camera", pos=[0.0, 0.15, cfg.camera_height], quat=_quat_about((1, 0, 0), tilt),
-        mass=1.0, inertia=[1.0, 1.0, 1.0], explicitinertial=True,
+        mass=1.0, inertia=[1.0, 1.0, 1.0], ipos=[0.0, 0.0, 0.0], iquat=[1.0, 0.0, 0.0, 0.0], explicitinertial=True,
     )
     cam_body.add_camera(name="egocentric", fovy=80.0)
     torso = head.add_body(name="torso", pos=[0.0, 0.0, -0.4])

@@ -121,28 +121,51 @@ class MazeWorld:
         """Runs ``n_substeps`` physics steps with ``ctrl`` and ORs into ``touched``
         (bool, one per target) every target in contact with the agent after any substep.
 
+        ``mj_step`` computes positions and contacts at the *start* of a substep and then
+        integrates, so after it ``data``'s poses and contacts are one substep old. The
+        original (dm_control's stepping, which ends each substep with ``mj_step1``) sees
+        the state *after* each substep, both in its contact checks and in the image and
+        probes of a control step. So a step here ends with ``mj_fwdPosition``
+        (kinematics, collision, constraints; the trajectory is untouched, as the next
+        ``mj_step`` recomputes them): the frame, the probes and the last contact check
+        are of the state reached, and each substep's contacts are read from the next
+        substep's ``mj_step``, which computed them at the start of that substep.
+
         The substeps run in as few ``mj_step(model, data, k)`` calls in C as the
         distance to the nearest target allows: the agent cannot move more than
         ``MAX_SPEED * timestep`` per substep, so while it is ``g`` metres short of
         touching distance, the next ``g / (MAX_SPEED * timestep)`` substeps cannot touch
-        anything. Only when a touch is possible within one substep are the contacts
-        checked after every substep; so no touch between control steps is missed, and
-        far from targets a whole control step is one call.
+        anything (one substep less is taken, as the pose read is a substep old). Only
+        when a touch is possible within one substep are the contacts checked after every
+        substep; so no touch between control steps is missed, and far from targets a
+        whole control step is one call.
         """
         m, d = self.model, self.data
         d.ctrl[:] = ctrl
         left = n_substeps
+        first = True
         while left:
             k = min(left, self._safe_substeps())
             mujoco.mj_step(m, d, k)
             left -= k
-            if k == 1 and d.ncon > 1:  # the ball always touches the ground
-                geom = d.contact.geom
-                is_target = (geom >= self._target_lo) & (geom < self._target_hi)
-                is_agent = (geom >= self._agent_lo) & (geom < self._agent_hi)
-                pairs = is_target & is_agent[:, ::-1]
-                if pairs.any():
-                    touched[geom[pairs] - self._target_lo] = True
+            # after a single substep, d.contact holds the contacts of the state the
+            # substep started from: the previous substep's end (skipped for the first
+            # substep, whose start is the previous control step's end, already checked)
+            if k == 1 and not first:
+                self._check_touches(touched)
+            first = False
+        mujoco.mj_fwdPosition(m, d)
+        self._check_touches(touched)
+
+    def _check_touches(self, touched: np.ndarray) -> None:
+        d = self.data
+        if d.ncon > 1:  # the ball always touches the ground
+            geom = d.contact.geom
+            is_target = (geom >= self._target_lo) & (geom < self._target_hi)
+            is_agent = (geom >= self._agent_lo) & (geom < self._agent_hi)
+            pairs = is_target & is_agent[:, ::-1]
+            if pairs.any():
+                touched[geom[pairs] - self._target_lo] = True
 
     #: The agent's top speed is 2.0 m/s (0.25 cells per 0.25 s step, the roll motor's
     #: limit against the joint damping); the bound leaves a quarter more.
@@ -156,7 +179,7 @@ class MazeWorld:
         per_substep *= self.model.opt.timestep
         x, y = d.xpos[self.head_body, :2].tolist()
         gap = min(math.hypot(tx - x, ty - y) for tx, ty in self._target_list) - self._touch_distance
-        return max(1, int(gap / per_substep)) if gap > 0 else 1
+        return max(1, int(gap / per_substep) - 1) if gap > 0 else 1
 
     # ------------------------------------------------------------------ state in grid units
     def agent_pos(self) -> np.ndarray:
