@@ -142,10 +142,16 @@ def worker_ours(env_id: str, steps: int, resets: int, seed: int, renderer: str |
     return result
 
 
-def worker_vector(env_id: str, num_envs: int, mode: str, steps: int, seed: int, renderer: str | None) -> dict[str, Any]:
+def worker_vector(env_id: str, num_envs: int, mode: str, steps: int, seed: int, renderer: str | None,
+                  rounds: int = 4) -> dict[str, Any]:
     """Measures ``num_envs`` copies of ``env_id`` vectorized with ``mode`` ("batched":
     memory_bench's own batched env; "async": Gymnasium's ``AsyncVectorEnv``, one process
-    per env): env-steps per second over about ``steps`` env-steps of random actions."""
+    per env): env-steps per second over about ``steps`` env-steps of random actions.
+
+    One plain env of the same id is measured in the same process, in ``rounds``
+    rounds that alternate with the vector env's (each about ``steps / rounds``
+    env-steps), so that the ratio of the two is taken under the same conditions: a
+    machine whose load drifts during the run moves both figures together."""
     import resource
     import time
 
@@ -161,23 +167,40 @@ def worker_vector(env_id: str, num_envs: int, mode: str, steps: int, seed: int, 
         vectorization_mode="vector_entry_point" if mode == "batched" else "async", **kwargs,
     )
     make_s = time.perf_counter() - t0
+    one = gym.make(f"memory_bench:{env_id}", **kwargs)
     env.reset(seed=seed)
+    one.reset(seed=seed)
     rng = np.random.default_rng(seed)
     for _ in range(2):  # warm up (first frames, worker start)
         env.step(rng.integers(0, 6, size=num_envs))
-    n_steps = max(1, -(-steps // num_envs))
-    actions = rng.integers(0, 6, size=(n_steps, num_envs))
-    t0 = time.perf_counter()
-    for a in actions:
-        env.step(a)
-    elapsed = time.perf_counter() - t0
+        one.step(int(rng.integers(0, 6)))
+    per_round = max(1, -(-steps // rounds))
+    n_steps = max(1, -(-per_round // num_envs))
+    vec_s = one_s = 0.0
+    for _ in range(rounds):
+        actions = rng.integers(0, 6, size=(n_steps, num_envs))
+        t0 = time.perf_counter()
+        for a in actions:
+            env.step(a)
+        vec_s += time.perf_counter() - t0
+        for a in rng.integers(0, 6, size=per_round).tolist():
+            t0 = time.perf_counter()
+            _, _, terminated, truncated, _ = one.step(a)
+            one_s += time.perf_counter() - t0
+            if terminated or truncated:
+                one.reset()
     env.close()
+    one.close()
+    vector_rate = rounds * n_steps * num_envs / vec_s
+    one_rate = rounds * per_round / one_s
     return {
         "num_envs": num_envs,
         "mode": mode,
         "make_s": make_s,
-        "vector_steps": int(n_steps),
-        "steps_per_s": n_steps * num_envs / elapsed,
+        "vector_steps": int(rounds * n_steps),
+        "steps_per_s": vector_rate,
+        "one_env_steps_per_s": one_rate,
+        "vs_one_env": vector_rate / one_rate,
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10,
     }
 
@@ -344,9 +367,9 @@ def format_tables(results: list[dict[str, Any]], env_ids: list[str], compare: bo
 
 
 def format_vector_table(results: list[dict[str, Any]], env_ids: list[str], sizes: list[int]) -> str:
-    """Env-steps/s of the batched env and of Gymnasium's AsyncVectorEnv for each N, with
-    the batched env's speed-up over one env and over AsyncVectorEnv."""
-    single = {r["id"]: r for r in results if r["impl"] == OURS and "error" not in r}
+    """Env-steps/s of the batched env and of Gymnasium's AsyncVectorEnv for each N, the
+    batched env's speed-up over one env measured in the same process (alternating
+    rounds), and over AsyncVectorEnv."""
     by_key = {(r["id"], r["impl"], r.get("num_envs")): r for r in results}
     rows = []
     for env_id in env_ids:
@@ -355,18 +378,19 @@ def format_vector_table(results: list[dict[str, Any]], env_ids: list[str], sizes
             a = by_key.get((env_id, "async", n))
             ok_b = b is not None and "error" not in b
             ok_a = a is not None and "error" not in a
-            one = single.get(env_id)
             rows.append(
                 [
                     env_id,
                     str(n),
                     f"{b['steps_per_s']:.0f}" if ok_b else "FAILED",
+                    f"{b['one_env_steps_per_s']:.0f}" if ok_b else "n/a",
+                    _fmt_ratio(b["vs_one_env"]) if ok_b else "n/a",
                     f"{a['steps_per_s']:.0f}" if ok_a else "FAILED",
-                    _fmt_ratio(b["steps_per_s"] / one["steps_per_s"]) if ok_b and one else "n/a",
                     _fmt_ratio(b["steps_per_s"] / a["steps_per_s"]) if ok_b and ok_a else "n/a",
                 ]
             )
-    header = ["env id", "N", "batched env-steps/s", "async env-steps/s", "batched / one env", "batched / async"]
+    header = ["env id", "N", "batched env-steps/s", "one env (same process)", "batched / one env",
+              "async env-steps/s", "batched / async"]
     return _table(header, rows)
 
 

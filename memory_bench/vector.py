@@ -80,7 +80,7 @@ class MemoryMazeVectorEnv(VectorEnv):
             raise ValueError(f"threads={threads!r} must be a positive int")
         self.threads = min(int(threads), self.num_envs)
         self._chunks = [c for c in np.array_split(np.arange(self.num_envs), self.threads) if c.size]
-        self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="memory_bench") if self.threads > 1 else None
+        self._pool = ThreadPoolExecutor(self.threads - 1, thread_name_prefix="memory_bench") if self.threads > 1 else None
         self._actions = np.zeros(self.num_envs, dtype=np.int64)
 
     # ------------------------------------------------------------------ gymnasium API
@@ -155,8 +155,10 @@ class MemoryMazeVectorEnv(VectorEnv):
         if self._pool is None:
             for chunk in self._chunks:
                 fn(chunk)
-        else:
-            for future in [self._pool.submit(fn, chunk) for chunk in self._chunks]:
+        else:  # the calling thread takes the first chunk itself: one thread hand-off fewer
+            futures = [self._pool.submit(fn, chunk) for chunk in self._chunks[1:]]
+            fn(self._chunks[0])
+            for future in futures:
                 future.result()
 
     def _reset_chunk(self, chunk: np.ndarray) -> None:

@@ -166,7 +166,8 @@ def test_compare_original(tmp_path):
 
 
 def test_vector_scaling_table(tmp_path):
-    """--vector N measures the batched env and AsyncVectorEnv next to one env."""
+    """--vector N measures the batched env and AsyncVectorEnv next to one env, that one
+    env measured in the same process in alternating rounds."""
     path = tmp_path / "vec.json"
     proc = subprocess.run(
         [sys.executable, "-m", "memory_bench.bench", "--ids", "MemoryMaze-9x9-v0", "--steps", "20", "--resets", "1",
@@ -175,8 +176,12 @@ def test_vector_scaling_table(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "batched env-steps/s" in proc.stdout and "batched / async" in proc.stdout
+    assert "one env (same process)" in proc.stdout
     data = json.loads(path.read_text())
     modes = {(r["impl"], r.get("num_envs")) for r in data["results"]}
     assert {("memory_bench", None), ("batched", 2), ("async", 2)} <= modes
     for r in data["results"]:
         assert r["steps_per_s"] > 0
+        if r["impl"] in ("batched", "async"):
+            assert r["one_env_steps_per_s"] > 0
+            assert r["vs_one_env"] == pytest.approx(r["steps_per_s"] / r["one_env_steps_per_s"])

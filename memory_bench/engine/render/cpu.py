@@ -18,6 +18,7 @@ that shows the same texture.
 from __future__ import annotations
 
 import hashlib
+import threading
 
 import mujoco
 import numpy as np
@@ -88,6 +89,22 @@ def _texture_maps(lo: np.ndarray, hi: np.ndarray, rep: np.ndarray) -> np.ndarray
     return maps
 
 
+_SCRATCH = threading.local()
+
+
+def _scratch(height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """The tracing pass's hit buffers, one pair per thread and image size, shared by
+    every renderer that draws on that thread: a batch of envs rendered one after
+    another then keeps one 160 KiB pair in the cache instead of one pair per env."""
+    pool = getattr(_SCRATCH, "pool", None)
+    if pool is None:
+        pool = _SCRATCH.pool = {}
+    key = (height, width)
+    if key not in pool:
+        pool[key] = (np.zeros((height, width, 4)), np.zeros((height, width, 2), dtype=np.int32))
+    return pool[key]
+
+
 class CpuRenderer:
     """Ray-casts one camera of a memory_bench world into an ``(height, width, 3)`` uint8 array."""
 
@@ -124,9 +141,6 @@ class CpuRenderer:
         self._fovy = self._tan_half_fovy = None
         self._data = self._views = None
         self._seg = np.full((height, width), -1, dtype=np.int32)
-        # scratch between the kernel's tracing and shading passes
-        self._hit_f = np.zeros((height, width, 4))
-        self._hit_i = np.zeros((height, width, 2), dtype=np.int32)
         self._layout_static()
         on = 1.0 if m.vis.headlight.active else 0.0
         self._ambient = np.asarray(m.vis.headlight.ambient, dtype=np.float64) * on
@@ -150,8 +164,9 @@ class CpuRenderer:
             self._data = data
             self._views = (data.cam_xpos, data.cam_xmat, data.geom_xpos, data.geom_xmat, data.site_xpos, data.site_xmat)
         cam_xpos, cam_xmat, geom_xpos, geom_xmat, site_xpos, site_xmat = self._views
+        hit_f, hit_i = _scratch(self.height, self.width)  # scratch between the two passes
         self._kernel(
-            out, self._seg, self._hit_f, self._hit_i,
+            out, self._seg, hit_f, hit_i,
             cam_xpos, cam_xmat, camera, self._tan_half_fovy,
             self._ambient, self._diffuse,
             self._grid_origin, self._grid_cell, self._grid_shape, self._cell_start, self._cell_items, self._cell_code,
