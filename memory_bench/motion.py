@@ -15,8 +15,8 @@ agent spawned at rest:
   the wall in the six steps after that (the wall's friction holds it back).
 
 For the ``-HiFreq`` rate (40 Hz) the same sequences run with ten times as many steps;
-the figures there add up the cells (or degrees) of each 0.025 s step for the first four
-steps and of ten steps (0.25 s) after that, named ``hf_...``.
+the figures there, named ``hf_...``, are the cells (or degrees) of each of the first
+four 0.025 s steps, then of each 0.25 s (ten steps) from the second 0.25 s on.
 
 ``ORIGINAL`` holds the figures measured on the original (its values are the reference
 of ``tests/test_motion.py``, which asks for 5 % everywhere); ``--original-python PATH``
@@ -36,11 +36,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-#: Targets of the open room (row, col), and the spawn cells of the two set-ups.
+#: The open room and its targets (row, col). The protocol spawns the agent at (8, 1),
+#: the middle of the left edge, and at (1, 2) in the top row (see run_protocol).
 ROOM_SIZE = 15
 ROOM_TARGETS = ((1, 1), (1, 15), (15, 1), (15, 15), (2, 8), (14, 8))
-MIDDLE_LEFT = (8, 1)
-TOP_ROW = (1, 2)
 
 #: Relative tolerance of every figure (the motion issue's bar).
 TOLERANCE = 0.05
@@ -334,12 +333,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="FILE", help="also write both figure sets to FILE")
     args = parser.parse_args(argv)
     ours: dict[str, float] = {}
-    original: dict[str, float] = {}
+    original: dict[str, float] = {} if args.original_python else dict(ORIGINAL)
     for freq in (4.0, 40.0):
         ours.update(measure_ours(freq))
-        original.update(measure_original(args.original_python, freq) if args.original_python else {})
-    if not args.original_python:
-        original = dict(ORIGINAL)
+        if args.original_python:
+            original.update(measure_original(args.original_python, freq))
     rows = compare(ours, original)
     print(format_rows(rows))
     if args.json:

@@ -9,12 +9,10 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from memory_bench.engine.layout import MazeLayout, open_room  # noqa: E402
+from memory_bench.engine.layout import open_room  # noqa: E402
 
-
-def open_layout(size: int, object_cells) -> MazeLayout:
-    """A layout with only the outer walls: open space to measure motion in."""
-    return open_room(size, object_cells)
+#: A layout with only the outer walls: open space to measure motion in.
+open_layout = open_room
 
 
 @pytest.fixture

@@ -80,24 +80,24 @@ def block_index(n: int) -> np.ndarray:
     return band[:, None] * TEXTURE_BLOCKS + band[None, :]
 
 
-def open_room(size: int, object_cells, spawn_cell=None) -> MazeLayout:
+def open_room(size: int, object_cells) -> MazeLayout:
     """A layout with only the outer wall ring: one open ``size x size`` room, for
     measuring motion (:mod:`memory_bench.motion`) and for tests.
 
     Args:
         size: inner size (without the outer walls).
         object_cells: ``(K, 2)`` ``(row, col)`` cells for the objects.
-        spawn_cell: ``(row, col)`` of the one spawn cell; default the middle of the left edge.
+
+    The one spawn cell is the middle of the left edge.
     """
     n = size + 2
     walls = np.zeros((n, n), dtype=bool)
     walls[0] = walls[-1] = walls[:, 0] = walls[:, -1] = True
-    spawn = np.array([[n // 2, 1]]) if spawn_cell is None else np.asarray(spawn_cell).reshape(1, 2)
     return MazeLayout(
         walls=walls,
         rooms=np.zeros((n, n), dtype=np.int64),
         wall_block=block_index(n),
-        spawn_cells=spawn,
+        spawn_cells=np.array([[n // 2, 1]]),
         object_cells=np.asarray(object_cells),
     )
 
