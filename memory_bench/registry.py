@@ -21,6 +21,11 @@ variant                 meaning
 
 ``DMLab-<dmlab30 level>-v0`` and ``MemoryTasks-<task>_<split>-v0`` for the PsychLab
 screen tasks (:mod:`memory_bench.envs.psychlab.levels` explains the scheme).
+
+``DMLab-explore_*-v0`` (DMLab-30's 8 explore levels) and
+``MemoryTasks-explore_goal_locations_<split>-v0`` (the Memory Task Suite's 8 splits) for
+the first-person explore levels of :mod:`memory_bench.envs.dmlab.explore`, with
+``level=<name>``; ``max_episode_steps`` is the level's frames / 4.
 """
 
 from __future__ import annotations
@@ -31,12 +36,14 @@ from typing import Any
 import gymnasium as gym
 
 from memory_bench.envs.alchemy.chemistry import LEVELS as ALCHEMY_LEVELS
+from memory_bench.envs.dmlab.explore import DMLAB30_EXPLORE, MEMORY_SUITE_EXPLORE
 from memory_bench.envs.memory_maze import SIZES
 from memory_bench.envs.psychlab.levels import DMLAB30_LEVELS, MEMORY_SUITE_LEVELS
 from memory_bench.envs.psychlab.vector import vector_entry_point as psychlab_vector_entry_point
 
 ENTRY_POINT = "memory_bench.envs.memory_maze:MemoryMazeEnv"
 VECTOR_ENTRY_POINT = "memory_bench.vector:MemoryMazeVectorEnv"
+EXPLORE_ENTRY_POINT = "memory_bench.envs.dmlab.explore:ExploreEnv"
 ALCHEMY_ENTRY_POINT = "memory_bench.envs.alchemy.env:AlchemyEnv"
 ALCHEMY_VECTOR_ENTRY_POINT = "memory_bench.envs.alchemy.vector:AlchemyVectorEnv"
 
@@ -130,9 +137,27 @@ def _psychlab_entries() -> list[EnvEntry]:
     ]
 
 
+def _explore_entries() -> list[EnvEntry]:
+    # The env truncates its own episodes when the frames run out; max_episode_steps is
+    # that budget in steps of 4 frames (the default action repeat).
+    groups = (("DMLab", "DMLab-Explore", DMLAB30_EXPLORE), ("MemoryTasks", "MemoryTasks-Explore", MEMORY_SUITE_EXPLORE))
+    return [
+        EnvEntry(
+            id=f"{prefix}-{name}-v0",
+            family=family,
+            kwargs={"level": name},
+            max_episode_steps=int(round(level.episode_seconds * 60)) // 4,
+            entry_point=EXPLORE_ENTRY_POINT,
+            vector_entry_point=None,
+        )
+        for prefix, family, levels in groups
+        for name, level in levels.items()
+    ]
+
+
 #: Every env id of the package, by id.
 ENVS: dict[str, EnvEntry] = {
-    e.id: e for e in _memory_maze_entries() + _alchemy_entries() + _psychlab_entries()
+    e.id: e for e in _memory_maze_entries() + _alchemy_entries() + _psychlab_entries() + _explore_entries()
 }
 
 

@@ -33,9 +33,18 @@ def test_every_original_id_is_registered():
     tasks = ("arbitrary_visuomotor_mapping", "change_detection", "continuous_recognition", "what_then_where")
     suite = {f"MemoryTasks-{t}_{s}-v0" for t in tasks for s in splits}
     assert dmlab == set(families()["DMLab-PsychLab"]) and suite == set(families()["MemoryTasks-PsychLab"])
-    assert set(ENVS) == expected | alchemy | dmlab | suite
-    assert list(families()) == ["MemoryMaze", "Alchemy", "DMLab-PsychLab", "MemoryTasks-PsychLab"]
-    for env_id in expected | alchemy | dmlab | suite:
+    explore = {
+        f"DMLab-explore_{t}_{s}-v0"
+        for t, sizes in (("goal_locations", ("small", "large")), ("object_locations", ("small", "large")),
+                         ("obstructed_goals", ("small", "large")), ("object_rewards", ("few", "many")))
+        for s in sizes
+    }
+    suite_explore = {f"MemoryTasks-explore_goal_locations_{s}-v0" for s in ("train_small", "train_large") + splits[1:]}
+    assert explore == set(families()["DMLab-Explore"]) and suite_explore == set(families()["MemoryTasks-Explore"])
+    assert set(ENVS) == expected | alchemy | dmlab | suite | explore | suite_explore
+    assert list(families()) == ["MemoryMaze", "Alchemy", "DMLab-PsychLab", "MemoryTasks-PsychLab", "DMLab-Explore",
+                                "MemoryTasks-Explore"]
+    for env_id in expected | alchemy | dmlab | suite | explore | suite_explore:
         assert f"memory_bench:{env_id}".split(":")[1] in gym.registry
 
 
@@ -62,6 +71,13 @@ def test_check_env(env_id):
         assert base.episode_frames == kwargs["episode_frames"] and base.max_trials == kwargs["max_trials"]
         assert base.max_frames_off_screen == (300 if env_id.startswith("MemoryTasks") else -1)
         assert ENVS[env_id].max_episode_steps == base.max_steps == gym.spec(env_id).max_episode_steps
+        env.close()
+        return
+    if "Explore" in ENVS[env_id].family:
+        base = env.unwrapped
+        assert base.observation_space.shape == (72, 96, 3) and base.action_space == gym.spaces.Discrete(9)
+        small = env_id.endswith(("_small-v0", "_few-v0")) and env_id.startswith("DMLab")
+        assert base.max_steps == (1350 if small else 1800) == ENVS[env_id].max_episode_steps
         env.close()
         return
     # The variant keywords reach the env and mean what the original meant.

@@ -35,6 +35,7 @@ import mujoco
 import numpy as np
 from labmaze import assets as labmaze_assets
 
+from memory_bench.engine.assets import decode_png
 from memory_bench.engine.layout import cell_to_world
 
 CELL_SIZE = 2.0  # metres per grid cell
@@ -92,22 +93,13 @@ def wall_texture_names() -> tuple[str, ...]:
 
 @lru_cache(maxsize=None)
 def _decoded_textures() -> dict[str, tuple[int, int, bytes]]:
-    """Decodes labmaze's PNG textures once per process (MuJoCo's own decoder)."""
+    """labmaze's PNG textures of the style, decoded once per process."""
     walls = labmaze_assets.get_wall_texture_paths(TEXTURE_STYLE)
     floors = labmaze_assets.get_floor_texture_paths(TEXTURE_STYLE)
     files = {f"wall_{name}": walls[name] for name in wall_texture_names()}
     files["floor_corridor"] = floors[FLOOR_CORRIDOR_TEXTURE]
     files["floor_room"] = floors[FLOOR_ROOM_TEXTURE]
-    spec = mujoco.MjSpec()
-    for name, path in files.items():
-        spec.add_texture(name=name, type=mujoco.mjtTexture.mjTEXTURE_2D, file=path)
-    model = spec.compile()
-    out = {}
-    for i, name in enumerate(files):
-        w, h, c = int(model.tex_width[i]), int(model.tex_height[i]), int(model.tex_nchannel[i])
-        adr = int(model.tex_adr[i])
-        out[name] = (w, h, model.tex_data[adr: adr + w * h * c].tobytes())
-    return out
+    return {name: decode_png(path) for name, path in files.items()}
 
 
 def _mujoco_version() -> tuple[int, ...]:

@@ -274,7 +274,9 @@ class Player(_Window):
         """Action names, key map and noop action (before the window opens)."""
         self.action_names = action_names_for(self.env)
         self.key_map = key_map_for(self.env)
-        self.noop = noop_action(self.action_names)
+        # an env without a noop action names the one to play when no key is held
+        idle = getattr(self.env.unwrapped, "idle_action", None)
+        self.noop = self.action_names.index(idle) if idle in self.action_names else noop_action(self.action_names)
 
     def _setup_keys(self) -> None:
         """Key codes and help lines (after pygame is initialised)."""

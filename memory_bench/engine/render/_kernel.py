@@ -373,7 +373,7 @@ def _to_u8(x):
 @nb.njit(cache=True, error_model="numpy", nogil=True)
 def _trace_rows(
     i_start, i_stop, rects, row_geoms, row_count, sxs,
-    out, seg, hit_f, hit_i,
+    out, seg, depth, hit_f, hit_i,
     cam_pos, cam_mat, tan_half_fovy,
     ambient, diffuse,
     grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_code,
@@ -556,7 +556,10 @@ def _trace_rows(
                     nxh = nnx
                     nyh = nny
                     nzh = nnz
-            # ---- colour now, or leave a textured static hit to the shading pass
+            # ---- depth along the view axis (the ray's camera-space z is -1, so its
+            # parameter is the depth), then colour now, or leave a textured static hit
+            # to the shading pass
+            depth[i, j] = best
             hit_i[i, j, 0] = -1
             if hit_dyn >= 0:
                 seg[i, j] = d_id[hit_dyn]
@@ -755,7 +758,7 @@ def _row_lists(rects, h):
 
 @nb.njit(cache=True, error_model="numpy", nogil=True)
 def render_kernel(
-    out, seg, hit_f, hit_i,
+    out, seg, depth, hit_f, hit_i,
     cam_xpos, cam_xmat, camera, tan_half_fovy,
     ambient, diffuse,
     grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_code,
@@ -767,7 +770,8 @@ def render_kernel(
     threads can render several envs at once): a tracing pass that finds what each
     pixel shows and colours all but textured static surfaces, then a shading pass for
     those. ``hit_f`` ``(h, w, 4)`` float64 and ``hit_i`` ``(h, w, 2)`` int32 are
-    scratch space between the two."""
+    scratch space between the two; ``depth`` ``(h, w)`` float64 receives each pixel's
+    distance along the view axis (:data:`_BIG` for the sky)."""
     h, w = out.shape[0], out.shape[1]
     cam_pos = cam_xpos[camera]
     cam_mat = cam_xmat[camera].reshape(3, 3)
@@ -776,13 +780,13 @@ def render_kernel(
     row_geoms, row_count = _row_lists(rects, h)
     sxs = _column_offsets(w, h, tan_half_fovy)
     _trace_rows(
-            0, h, rects, row_geoms, row_count, sxs, out, seg, hit_f, hit_i, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_code, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, sky_tex)
+            0, h, rects, row_geoms, row_count, sxs, out, seg, depth, hit_f, hit_i, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_code, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, sky_tex)
     _shade_rows(0, h, sxs, hit_f, hit_i, out, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, s_lo, s_hi, s_rgba, s_tex, s_map, texels, mip_off, mip_w, mip_h, mip_first, mip_count)
 
 
 @nb.njit(cache=True, error_model="numpy", parallel=True)
 def render_kernel_parallel(
-    out, seg, hit_f, hit_i,
+    out, seg, depth, hit_f, hit_i,
     cam_xpos, cam_xmat, camera, tan_half_fovy,
     ambient, diffuse,
     grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_code,
@@ -800,6 +804,6 @@ def render_kernel_parallel(
     sxs = _column_offsets(w, h, tan_half_fovy)
     for i in nb.prange(h):
         _trace_rows(
-            i, i + 1, rects, row_geoms, row_count, sxs, out, seg, hit_f, hit_i, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_code, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, sky_tex)
+            i, i + 1, rects, row_geoms, row_count, sxs, out, seg, depth, hit_f, hit_i, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_code, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, sky_tex)
     for q in nb.prange((h + 1) // 2):
         _shade_rows(2 * q, min(h, 2 * q + 2), sxs, hit_f, hit_i, out, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, s_lo, s_hi, s_rgba, s_tex, s_map, texels, mip_off, mip_w, mip_h, mip_first, mip_count)

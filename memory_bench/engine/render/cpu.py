@@ -141,6 +141,7 @@ class CpuRenderer:
         self._fovy = self._tan_half_fovy = None
         self._data = self._views = None
         self._seg = np.full((height, width), -1, dtype=np.int32)
+        self._depth = np.zeros((height, width))
         self._layout_static()
         on = 1.0 if m.vis.headlight.active else 0.0
         self._ambient = np.asarray(m.vis.headlight.ambient, dtype=np.float64) * on
@@ -151,6 +152,12 @@ class CpuRenderer:
     def segmentation(self) -> np.ndarray:
         """Per-pixel id of the last frame: geom id, ``1_000_000 + site id``, or -1 for sky."""
         return self._seg
+
+    @property
+    def depth(self) -> np.ndarray:
+        """Per-pixel depth of the last frame along the camera's view axis, in model
+        length units (metres); 1e30 where the sky shows."""
+        return self._depth
 
     def render(self, data: mujoco.MjData, camera: int, out: np.ndarray) -> np.ndarray:
         m = self.model
@@ -166,7 +173,7 @@ class CpuRenderer:
         cam_xpos, cam_xmat, geom_xpos, geom_xmat, site_xpos, site_xmat = self._views
         hit_f, hit_i = _scratch(self.height, self.width)  # scratch between the two passes
         self._kernel(
-            out, self._seg, hit_f, hit_i,
+            out, self._seg, self._depth, hit_f, hit_i,
             cam_xpos, cam_xmat, camera, self._tan_half_fovy,
             self._ambient, self._diffuse,
             self._grid_origin, self._grid_cell, self._grid_shape, self._cell_start, self._cell_items, self._cell_code,
