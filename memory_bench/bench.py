@@ -53,7 +53,11 @@ from memory_bench._io import atomic_write, positive_int
 
 OURS = "memory_bench"
 ORIGINAL = "original"
-DEFAULT_IDS = ("MemoryMaze-9x9-v0", "MemoryMaze-15x15-v0")
+DEFAULT_IDS = (
+    "MemoryMaze-9x9-v0", "MemoryMaze-15x15-v0",
+    "DMLab-explore_goal_locations_small-v0", "DMLab-explore_goal_locations_large-v0",
+    "DMLab-explore_object_rewards_many-v0", "MemoryTasks-explore_goal_locations_holdout_extrapolate-v0",
+)
 _PLAIN_ID = re.compile(r"^MemoryMaze-(\d+)x\1-v0$")
 
 

@@ -336,3 +336,24 @@ def test_text_map_parse_and_errors():
         tm.parse("**\n*X")
     with pytest.raises(ValueError, match="height=10 must be an odd int"):
         tm.MazeParams(height=10, width=11, max_rooms=1)
+
+
+def test_gui_plays_and_replays_an_explore_id(tmp_path, monkeypatch):
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
+    pytest.importorskip("pygame")
+    from memory_bench.gui import app, load_episode, replay_check
+
+    player = app.Player("DMLab-explore_obstructed_goals_small-v0", seed=3, out=tmp_path, max_steps=6, fps=0)
+    try:
+        keys = ({"up"}, set(), {"left"}, {"up", "right"}, {"a"}, {"space"})
+        played = [player.tick(k) for k in keys]
+        player.draw()
+    finally:
+        player.close()
+    names = [ACTION_NAMES[a] for a in played]
+    # no key held plays fire, the level's do-nothing action (the IMPALA set has no noop)
+    assert names == ["forward", "fire", "look_left", "forward_look_right", "strafe_left", "fire"]
+    arrays, meta = load_episode(player.saved[0])
+    assert arrays["image"].shape == (7, 72, 96, 3) and meta["env_id"] == "DMLab-explore_obstructed_goals_small-v0"
+    assert replay_check(player.saved[0])
