@@ -12,7 +12,7 @@ from memory_bench.envs.dmlab.explore import DMLAB30_EXPLORE, MEMORY_SUITE_EXPLOR
 from memory_bench.registry import ENVS
 
 EXPLORE_IDS = sorted(i for i, e in ENVS.items() if "Explore" in e.family)
-DT = 1 / 60
+DT = quake.FRAME_TIME  # 16 ms of engine time a frame
 OPEN = np.zeros((12, 40), dtype=bool)  # an open hall, walls all round
 OPEN[0] = OPEN[-1] = OPEN[:, 0] = OPEN[:, -1] = True
 NO_BOXES = np.zeros((0, 6))
@@ -53,9 +53,9 @@ def test_speed_up_and_top_speed_follow_the_constants():
     states = run(st, fl, [127, 0, 0, 0, 0], 30)
     speed = np.hypot(states[:, quake.VX], states[:, quake.VY])
     np.testing.assert_allclose(speed, expected_speeds(30), rtol=0, atol=1e-9)
-    assert speed[0] == pytest.approx(320 * 10 / 60)  # first frame: accel * dt * wishspeed
+    assert speed[0] == pytest.approx(320 * 10 * 0.016)  # first frame: accel * dt * wishspeed
     assert speed[-1] == pytest.approx(320.0)  # top speed 320 u/s, reached in 9 frames
-    assert np.argmax(speed >= 320 - 1e-9) == 8
+    assert np.argmax(speed >= 320 - 1e-9) == 9  # reached in the tenth frame (0.17 s of frames)
     # distance: each frame moves by its velocity after friction and acceleration
     assert states[-1, quake.X] - 250.0 == pytest.approx(expected_speeds(30).sum() * DT)
 
@@ -82,7 +82,7 @@ def test_stopping_distance_from_top_speed():
         frames += 1
     assert states[-1, quake.X] - x0 == pytest.approx(dist, abs=1e-9)
     assert np.hypot(states[-1, quake.VX], states[-1, quake.VY]) == 0.0
-    assert 0.3 < frames * DT < 0.4 and 35 < dist < 45  # about 0.35 s and 40 u
+    assert frames == 22 and 35 < dist < 45  # 22 frames (0.37 s), about 40 u
 
 
 def test_turn_rate_of_the_impala_look_actions():
@@ -91,11 +91,13 @@ def test_turn_rate_of_the_impala_look_actions():
     yaw0 = env._state[quake.YAW]
     env.step(ACTION_NAMES.index("look_left"))
     turned = (env._state[quake.YAW] - yaw0 + 180) % 360 - 180
-    per_step = 20 * 4 * quake.LOOK_DEGREES_PER_PIXEL
-    # Quake keeps angles as 16-bit shorts, truncated: 0.0055 degrees a frame at most
-    assert turned == pytest.approx(per_step, abs=0.03)
+    per_step = 20 * 4 * 0.11 * 60 / 1000 * 16  # DMLab: 0.11 * 60 / 1000 degrees per ms per pixel, 16 ms a frame
+    assert per_step == pytest.approx(8.448)
+    assert turned == pytest.approx(per_step, abs=1e-9)
     env.step(ACTION_NAMES.index("look_right"))
-    assert (env._state[quake.YAW] - yaw0 + 180) % 360 - 180 == pytest.approx(0.0, abs=0.05)
+    assert (env._state[quake.YAW] - yaw0 + 180) % 360 - 180 == pytest.approx(0.0, abs=1e-9)
+    # a full turn: 360 / 8.448 = 42.6 steps of look_left
+    assert quake.view_angles(env._state)[0] == pytest.approx(yaw0, abs=360 / 65536)
     env.close()
 
 
@@ -237,10 +239,11 @@ def test_object_rewards_good_two_bad_minus_one_restart_when_good_gone():
 @pytest.mark.parametrize("name", sorted(MEMORY_SUITE_EXPLORE))
 def test_memory_suite_goal_stays_in_its_row_band(name):
     env = ExploreEnv(name)
-    r0, r1 = MEMORY_SUITE_EXPLORE[name].goal_rows
+    r0, r1 = MEMORY_SUITE_EXPLORE[name].goal_rows  # 1-based, as DMLab's Lua counts rows
     for seed in range(3):
         _, info = env.reset(seed=seed)
-        assert r0 <= info["goal_cell"][0] <= r1
+        assert r0 <= info["goal_cell"][0] + 1 <= r1
+        assert info["yaw"] == 0.0
     assert env.max_steps == 1800
     env.close()
 

@@ -2,7 +2,7 @@
 of axis-aligned solids.
 
 DMLab moves its agent with the Quake III engine's player physics, not with a rigid-body
-simulator: each 1/60 s frame it turns the view, applies ground friction, accelerates
+simulator: each frame (1/60 s of the agent's time, 16 ms of engine time) it turns the view, applies ground friction, accelerates
 towards the wished direction, then slides the player's box through the world (clipping
 its velocity against every surface it meets, stepping up ledges of up to 18 u, falling
 under gravity). This module reimplements those rules for the solids a text level is
@@ -30,7 +30,12 @@ import math
 import numba as nb
 import numpy as np
 
-FRAME_RATE = 60.0  # DMLab's frames per second
+FRAME_RATE = 60.0  # DMLab's frames per (external) second
+#: Engine time of one frame: DMLab advances Quake's clock by whole milliseconds, 16 ms
+#: a frame at 60 frames/s (its kEngineTimePerExternalTime is 0.96), so every rate below
+#: is per engine second and an agent sees 0.96 of it per second of frames.
+FRAME_MSEC = 16
+FRAME_TIME = FRAME_MSEC / 1000.0
 SPEED = 320.0  # g_speed, u/s
 ACCELERATE = 10.0  # pm_accelerate
 AIR_ACCELERATE = 1.0  # pm_airaccelerate
@@ -50,8 +55,9 @@ VIEW_HEIGHT = 26.0  # eye above the origin, standing
 CROUCH_VIEW_HEIGHT = 12.0
 PITCH_LIMIT = 16000 * 360.0 / 65536.0  # Quake clamps pitch at 16000 angle shorts (87.9 degrees)
 MOVE_SCALE = 127.0  # a full key press is 127 in a usercmd
-#: Degrees of view turn per "pixel" of DMLab's look actions, per frame.
-LOOK_DEGREES_PER_PIXEL = 0.1058
+#: Degrees of view turn per "pixel" of DMLab's look actions, per frame: DMLab turns
+#: 0.11 * 60 / 1000 degrees per engine millisecond per pixel, 16 ms a frame.
+LOOK_DEGREES_PER_PIXEL = 0.11 * 60 / 1000 * FRAME_MSEC
 
 # state vector layout
 X, Y, Z, VX, VY, VZ, YAW, PITCH = range(8)
@@ -61,6 +67,12 @@ ON_GROUND, JUMP_HELD, DUCKED = range(3)
 FLAGS_SIZE = 3
 
 _BIG = 1e9
+
+
+def view_angles(st: np.ndarray) -> tuple[float, float]:
+    """The (yaw, pitch) the engine moves and draws with: the client's angles through
+    Quake's angle shorts."""
+    return float(_angle_short(st[YAW])), float(_angle_short(st[PITCH]))
 
 
 @nb.njit(cache=True, inline="always")
@@ -330,18 +342,20 @@ def pmove_frame(st, fl, forward, right, up, dyaw, dpitch, solid, cell, wall_top,
 
     ``forward``, ``right``, ``up`` are the usercmd's moves in [-127, 127] (``up`` > 0
     jumps, < 0 crouches); ``dyaw``, ``dpitch`` the view turn of this frame in degrees
-    (yaw counter-clockwise, pitch down)."""
+    (yaw counter-clockwise, pitch down); ``dt`` the engine time of the frame
+    (:data:`FRAME_TIME`)."""
     tr = np.empty(6)
     gn = np.array([0.0, 0.0, 1.0])
-    # PM_UpdateViewAngles (angles are kept as the engine stores them)
-    yaw = _angle_short(st[YAW] + dyaw)
+    # the client's view angles (floats, yaw in [0, 360)), then PM_UpdateViewAngles: the
+    # usercmd carries them as 16-bit angle shorts, pitch clamped
+    st[YAW] = (st[YAW] + dyaw) % 360.0
     pitch = st[PITCH] + dpitch
     if pitch > PITCH_LIMIT:
         pitch = PITCH_LIMIT
     elif pitch < -PITCH_LIMIT:
         pitch = -PITCH_LIMIT
-    st[YAW] = yaw
-    st[PITCH] = _angle_short(pitch)
+    st[PITCH] = pitch
+    yaw = _angle_short(st[YAW])
     if up < 10:
         fl[JUMP_HELD] = 0
     mins = (PLAYER_MINS[0], PLAYER_MINS[1], PLAYER_MINS[2])
@@ -456,6 +470,6 @@ def spawn(st: np.ndarray, fl: np.ndarray, x: float, y: float, yaw_deg: float) ->
     st[:] = 0.0
     st[X], st[Y] = x, y
     st[Z] = -PLAYER_MINS[2] + SURFACE_CLIP_EPSILON  # where a dropped player comes to rest
-    st[YAW] = _angle_short(yaw_deg)
+    st[YAW] = yaw_deg % 360.0
     fl[:] = 0
     fl[ON_GROUND] = 1

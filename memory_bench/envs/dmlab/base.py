@@ -54,7 +54,7 @@ ACTION_SETS = ("impala", "raw")
 OBSERVATIONS = ("RGB", "RGBD")
 DEPTH_RANGE_UNITS = 1000.0  # RGBD: depth 0..255 spans 0..1000 u (10 cells), linear, clipped
 EYE_Z = -quake.PLAYER_MINS[2] + quake.VIEW_HEIGHT  # eye above the floor of a standing agent: 50 u
-DT = 1.0 / quake.FRAME_RATE
+DT = quake.FRAME_TIME  # engine time of a frame
 _EMPTY_BOXES = np.zeros((0, 6))
 
 
@@ -68,7 +68,10 @@ class DMLabEnv(gym.Env):
     forward + look right, fire. ``action_set="raw"`` gives DMLab's own 7-int action as an
     int ``Box``: look left/right and down/up in [-512, 512] pixels a frame, strafe and
     move in {-1, 0, 1}, fire, jump and crouch in {0, 1}. An action is repeated for
-    ``action_repeat`` frames of 1/60 s (4 by default, IMPALA's setting).
+    ``action_repeat`` frames of 1/60 s (4 by default, IMPALA's setting); as in DMLab a
+    frame advances the engine's clock by 16 ms, so the agent moves at most
+    320 u/s x 0.96 = 307.2 u per second of frames, and a look "pixel" turns the view
+    0.1056 degrees a frame.
 
     ## Observation Space
     ``Box(0, 255, (height, width, 3), uint8)``, the first-person view, 72 x 96 by default
@@ -267,7 +270,7 @@ class DMLabEnv(gym.Env):
         """A raw DMLab action as the usercmd of :func:`quake.run_frames`: (forward,
         right, up, yaw turn, pitch turn)."""
         look_lr, look_du, strafe, move, _fire, jump, crouch = (int(v) for v in raw)
-        up = quake.MOVE_SCALE if jump else (-quake.MOVE_SCALE if crouch else 0.0)
+        up = quake.MOVE_SCALE * (jump - crouch)  # both held cancel, as in DMLab
         return np.array([
             quake.MOVE_SCALE * move, quake.MOVE_SCALE * strafe, up,
             -look_lr * quake.LOOK_DEGREES_PER_PIXEL, look_du * quake.LOOK_DEGREES_PER_PIXEL,
@@ -314,7 +317,8 @@ class DMLabEnv(gym.Env):
     def _observe(self) -> np.ndarray:
         st = self._state
         eye = quake.CROUCH_VIEW_HEIGHT if self._flags[quake.DUCKED] else quake.VIEW_HEIGHT
-        self.arena.set_view(st[quake.X], st[quake.Y], st[quake.Z] + eye, st[quake.YAW], st[quake.PITCH])
+        yaw, pitch = quake.view_angles(st)
+        self.arena.set_view(st[quake.X], st[quake.Y], st[quake.Z] + eye, yaw, pitch)
         rgb = self._renderer.render(self.arena.data, self.arena.camera, self._rgb)
         if self.show_clock:
             draw_clock(rgb, self.episode_frames - self.frames)
@@ -330,7 +334,7 @@ class DMLabEnv(gym.Env):
         st = self._state
         return {
             "position": st[quake.X: quake.Z + 1].copy(),
-            "yaw": float(st[quake.YAW]),
+            "yaw": float(st[quake.YAW]),  # the client's view angles (degrees)
             "pitch": float(st[quake.PITCH]),
             "velocity": st[quake.VX: quake.VZ + 1].copy(),
             "cell": tm.world_cell(st[quake.X: quake.Y + 1], self.map.shape[0]),

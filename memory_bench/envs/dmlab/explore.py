@@ -48,7 +48,7 @@ class ExploreLevel:
     kind: str  # goal_locations, object_locations, obstructed_goals, object_rewards
     maze: tm.MazeParams
     episode_seconds: float
-    goal_rows: tuple[int, int] | None = None  # Memory Task Suite: goal marks only in these rows (inclusive)
+    goal_rows: tuple[int, int] | None = None  # Memory Task Suite: goal marks only in these rows (1-based, inclusive)
     categories: int = 0  # object_rewards
 
 
@@ -96,6 +96,7 @@ MEMORY_SUITE_EXPLORE: dict[str, ExploreLevel] = {
     for split, (size, rooms, room_max, goals, rows) in _SUITE.items()
 }
 
+SPAWN_YAW = 0.0
 GOAL_REWARD = 10.0
 APPLE_REWARD = 1.0
 GOOD_REWARD = 2.0
@@ -132,8 +133,9 @@ class ExploreEnv(DMLabEnv):
     goal +10, apple +1, good object +2, bad object -1.
 
     ## Starting State
-    A uniformly random spawn mark (reachable from the goal where there is one) and a
-    uniformly random view direction, standing still.
+    A uniformly random spawn mark (reachable from the goal where there is one), facing
+    east (+x, DMLab's spawn angle 0 of text levels), standing still; the same after
+    every map restart.
 
     ## Arguments
     ``level``: a key of :data:`DMLAB30_EXPLORE` or :data:`MEMORY_SUITE_EXPLORE`; the
@@ -152,6 +154,9 @@ class ExploreEnv(DMLabEnv):
         self.map_shape = (self.level.maze.height, self.level.maze.width)
         self.episode_seconds = self.level.episode_seconds
         self.n_items = _n_items(self.level)
+        if self.level.goal_rows is not None:
+            # the level scripts count rows from 1 (Lua), outer wall row included
+            self.goal_rows = (self.level.goal_rows[0] - 1, self.level.goal_rows[1] - 1)
         super().__init__(**kwargs)
 
     # ------------------------------------------------------------------ episode
@@ -168,7 +173,7 @@ class ExploreEnv(DMLabEnv):
     def _goal_marks(self, text_map: tm.TextMap) -> np.ndarray:
         marks = text_map.goals
         if self.level.goal_rows is not None:
-            r0, r1 = self.level.goal_rows
+            r0, r1 = self.goal_rows
             marks = marks[(marks[:, 0] >= r0) & (marks[:, 0] <= r1)]
         return marks
 
@@ -225,7 +230,9 @@ class ExploreEnv(DMLabEnv):
         elif self.goal_cell is not None:
             self._place_item(0, "goal", self.goal_cell)
         self.arena.commit_items()
-        self._spawn(spawn, float(rng.uniform(0.0, 360.0)))
+        # DMLab's text levels place every spawn point with angle 0: the agent starts
+        # facing east (+x) after each (re)spawn
+        self._spawn(spawn, SPAWN_YAW)
 
     def _open_doors(self, spawn: np.ndarray, rng: np.random.Generator) -> None:
         """All doors closed, then open the ones along a random shortest spawn-goal path
