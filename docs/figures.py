@@ -25,6 +25,7 @@ def save(image: np.ndarray, name: str, scale: int = 1) -> None:
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
+    save(explore_views(), "explore.png")
     views = []
     for env_id in ("MemoryMaze-9x9-HD-v0", "MemoryMaze-9x9-Vis-v0", "MemoryMaze-9x9-Top-v0", "MemoryMaze-15x15-Oracle-Top-v0"):
         env = gym.make(f"memory_bench:{env_id}", **({"camera_resolution": 256} if env_id.endswith("Vis-v0") else {}))
@@ -102,6 +103,41 @@ def _near(base) -> bool:
         return False
     yaw, pitch = angles_for((target[0] + target[2]) / 2, (target[1] + target[3]) / 2)
     return abs(base.gaze.yaw - yaw) + abs(base.gaze.pitch - pitch) < 14
+
+
+def explore_views() -> np.ndarray:
+    """Four explore levels at DMLab's own 240 x 320: from a floor cell with a clear line
+    to a pickup, looking at it (goal, apples, a closed door's level, object categories)."""
+    import math
+
+    from memory_bench.agents.dmlab import ExploreOracle
+    from memory_bench.engine import textmap as tm
+
+    panels = []
+    for env_id, seed in (("DMLab-explore_goal_locations_small-v0", 2), ("DMLab-explore_object_locations_small-v0", 1),
+                         ("DMLab-explore_obstructed_goals_small-v0", 4), ("DMLab-explore_object_rewards_many-v0", 0)):
+        env = gym.make(f"memory_bench:{env_id}", height=240, width=320)
+        obs, _ = env.reset(seed=seed)
+        base = env.unwrapped
+        oracle = ExploreOracle()
+        items = base._items[base._active, :2]
+        floor = np.argwhere(~base._solid)
+        best = None
+        for cell in floor:
+            p = tm.cell_centre(cell, base.map.shape[0])
+            for item in items:
+                d = np.linalg.norm(item - p)
+                if 150 < d < 450 and oracle._clear(base, p, item) and (best is None or d < best[0]):
+                    best = (d, cell, math.degrees(math.atan2(item[1] - p[1], item[0] - p[0])))
+        if best is not None:
+            base._spawn(best[1], best[2])
+            obs = base._observe()
+        panels.append(obs)
+        env.close()
+    gap = np.full((240, 8, 3), 255, np.uint8)
+    top = np.concatenate([panels[0], gap, panels[1]], axis=1)
+    bottom = np.concatenate([panels[2], gap, panels[3]], axis=1)
+    return np.concatenate([top, np.full((8, top.shape[1], 3), 255, np.uint8), bottom], axis=0)
 
 
 if __name__ == "__main__":

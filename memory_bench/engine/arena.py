@@ -185,7 +185,10 @@ def build_arena_spec(cfg: ArenaConfig) -> mujoco.MjSpec:
     for i in range(cfg.n_items):
         body = world.add_body(name=f"item_{i}", mocap=True, pos=[0.0, 0.0, -10.0])
         for p in range(PARTS):
-            body.add_geom(name=f"item_{i}_{p}", type=_SPHERE, size=[0.1, 0, 0], rgba=[1, 1, 1, 0], contype=0, conaffinity=0)
+            # an offset from the body (not zero), so that MuJoCo keeps the geom's own
+            # frame (geom_sameframe 0) and the offsets written per reset take effect
+            body.add_geom(name=f"item_{i}_{p}", type=_SPHERE, size=[0.1, 0, 0], pos=[0.0, 0.0, 0.5],
+                          rgba=[1, 1, 1, 0], contype=0, conaffinity=0)
     eye = world.add_body(name="eye", mocap=True, pos=[cell / 2, cell / 2, 50 * UNIT])
     eye.add_camera(name="eye", fovy=vertical_fovy(cfg.image_height, cfg.image_width))
     return spec

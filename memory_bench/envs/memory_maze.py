@@ -14,6 +14,7 @@ from memory_bench.engine.render import DEFAULT_RENDERER, RENDERERS, make_rendere
 from memory_bench.engine.scene import CELL_SIZE, PHYSICS_TIMESTEP, TARGET_COLORS, SceneConfig, wall_texture_names
 from memory_bench.engine.world import MazeWorld
 from memory_bench.envs import oracle
+from memory_bench.envs._window import HumanWindow
 
 #: Discrete actions as ``(roll, steer)`` motor controls: noop, forward, left, right,
 #: forward + left, forward + right (the original's action set and order).
@@ -213,7 +214,7 @@ class MemoryMazeEnv(gym.Env):
         self._target = 0
         self._steps = 0
         self._needs_reset = True
-        self._window = None
+        self._window = HumanWindow(f"memory_bench: Memory Maze {self.size}x{self.size}", target=512)
 
         image_space = spaces.Box(0, 255, self._image.shape, np.uint8)
         self.action_space = spaces.Discrete(len(ACTIONS))
@@ -291,11 +292,7 @@ class MemoryMazeEnv(gym.Env):
         if self._renderer is not None:
             self._renderer.close()
             self._renderer = None
-        if self._window is not None:
-            import pygame
-
-            pygame.display.quit()
-            self._window = None
+        self._window.close()
 
     # ------------------------------------------------------------------ state for users and tests
     @property
@@ -359,16 +356,4 @@ class MemoryMazeEnv(gym.Env):
         }
 
     def _show(self) -> None:
-        try:
-            import pygame
-        except ImportError as e:  # pragma: no cover - depends on the extra
-            raise ImportError("render_mode='human' needs pygame: pip install 'memory-bench[gui]'") from e
-        scale = max(1, 512 // self._image.shape[0])
-        if self._window is None:
-            pygame.display.init()
-            self._window = pygame.display.set_mode((self._image.shape[1] * scale, self._image.shape[0] * scale))
-            pygame.display.set_caption(f"memory_bench: Memory Maze {self.size}x{self.size}")
-        surface = pygame.surfarray.make_surface(np.ascontiguousarray(self._image.swapaxes(0, 1)))
-        self._window.blit(pygame.transform.scale(surface, self._window.get_size()), (0, 0))
-        pygame.event.pump()
-        pygame.display.flip()
+        self._window.show(self._image)

@@ -21,6 +21,7 @@ from memory_bench.engine import textmap as tm
 from memory_bench.engine.agents import quake
 from memory_bench.engine.arena import ITEM_HALF, ITEM_Z, UNIT, Arena, ArenaConfig
 from memory_bench.engine.render import DEFAULT_RENDERER, RENDERERS, make_renderer
+from memory_bench.envs._window import HumanWindow
 from memory_bench.envs.dmlab.clock import draw_clock
 
 #: DMLab's raw action: 7 ints (name, low, high), in DMLab's order.
@@ -166,7 +167,7 @@ class DMLabEnv(gym.Env):
         self._boxes = _EMPTY_BOXES
         self._wall_top = self.arena.cfg.wall_height
         self._needs_reset = True
-        self._window = None
+        self._window = HumanWindow(f"memory_bench: {type(self).__name__}", target=480)
         self.map: tm.TextMap | None = None
 
     # ------------------------------------------------------------------ level hooks
@@ -354,23 +355,7 @@ class DMLabEnv(gym.Env):
         if self._renderer is not None:
             self._renderer.close()
             self._renderer = None
-        if self._window is not None:
-            import pygame
-
-            pygame.display.quit()
-            self._window = None
+        self._window.close()
 
     def _show(self) -> None:
-        try:
-            import pygame
-        except ImportError as e:  # pragma: no cover - depends on the extra
-            raise ImportError("render_mode='human' needs pygame: pip install 'memory-bench[gui]'") from e
-        scale = max(1, 480 // self._rgb.shape[0])
-        if self._window is None:
-            pygame.display.init()
-            self._window = pygame.display.set_mode((self._rgb.shape[1] * scale, self._rgb.shape[0] * scale))
-            pygame.display.set_caption(f"memory_bench: {type(self).__name__}")
-        surface = pygame.surfarray.make_surface(np.ascontiguousarray(self._rgb.swapaxes(0, 1)))
-        self._window.blit(pygame.transform.scale(surface, self._window.get_size()), (0, 0))
-        pygame.event.pump()
-        pygame.display.flip()
+        self._window.show(self._rgb)

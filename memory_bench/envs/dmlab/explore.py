@@ -240,7 +240,8 @@ class ExploreEnv(DMLabEnv):
         doors = self.map.doors
         closed = np.zeros(self.map.shape, dtype=bool)
         closed[tuple(doors.T)] = True
-        for r, c in tm.random_path(~self.map.walls, spawn, self.goal_cell, rng):
+        self.door_path = tm.random_path(~self.map.walls, spawn, self.goal_cell, rng)
+        for r, c in self.door_path:
             closed[r, c] = False
         still = np.argwhere(closed)
         extra = still[rng.permutation(len(still))[: len(still) // 2]]
