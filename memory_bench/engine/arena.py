@@ -265,14 +265,13 @@ class Arena:
         m.geom_matid[self.floor_geoms] = fm
         model_changed(m)
 
-    def set_doors(self, solid: np.ndarray, doors: np.ndarray, wall_mat: np.ndarray | None = None) -> None:
+    def set_doors(self, solid: np.ndarray, doors: np.ndarray) -> None:
         """Opens and closes door cells (``doors`` True: closed) of the map shown."""
         m = self.model
         h, w = doors.shape
-        groups = m.geom_group[self.wall_geoms[:h, :w]]
-        groups[:] = np.where(solid | doors, self._visible, HIDDEN_GROUP)
-        m.geom_group[self.wall_geoms[:h, :w]] = groups
-        m.geom_group[self.floor_geoms[:h, :w]] = np.where(solid | doors, HIDDEN_GROUP, self._visible)
+        shut = solid | doors
+        m.geom_group[self.wall_geoms[:h, :w]] = np.where(shut, self._visible, HIDDEN_GROUP)
+        m.geom_group[self.floor_geoms[:h, :w]] = np.where(shut, HIDDEN_GROUP, self._visible)
         model_changed(m)
 
     def set_item(self, slot: int, shape: str | None, xy_units=(0.0, 0.0), colors=None) -> None:
@@ -304,10 +303,6 @@ class Arena:
         table of the renderer changes."""
         self.data.mocap_pos[self.item_mocap[slot], 2] = -10.0
         mujoco.mj_kinematics(self.model, self.data)
-
-    def show_item(self, slot: int) -> None:
-        """Puts a hidden pickup back where it stands."""
-        self.data.mocap_pos[self.item_mocap[slot], 2] = 0.0
 
     def commit_items(self) -> None:
         """After item changes: poses of every body, and the renderers re-read colours."""

@@ -19,7 +19,9 @@ from gymnasium import spaces
 
 from memory_bench.engine import textmap as tm
 from memory_bench.engine.agents import quake
-from memory_bench.engine.arena import ITEM_HALF, ITEM_Z, UNIT, Arena, ArenaConfig
+from memory_bench.engine.arena import (
+    ITEM_HALF, ITEM_Z, N_POSTERS, UNIT, Arena, ArenaConfig, floor_textures, wall_textures,
+)
 from memory_bench.engine.render import DEFAULT_RENDERER, RENDERERS, make_renderer
 from memory_bench.envs._window import HumanWindow
 from memory_bench.envs.dmlab.clock import draw_clock
@@ -172,7 +174,8 @@ class DMLabEnv(gym.Env):
 
     # ------------------------------------------------------------------ level hooks
     def _new_episode(self, rng: np.random.Generator) -> None:
-        """Generates the episode's map and pickups and spawns the agent (levels override)."""
+        """Generates the episode's map and pickups, commits them (``Arena.commit_items``)
+        and spawns the agent (levels override)."""
         raise NotImplementedError
 
     def _on_pickup(self, slot: int) -> float:
@@ -187,8 +190,6 @@ class DMLabEnv(gym.Env):
         """Shows ``text_map`` with a fresh theme: one wall and one floor texture per
         variation region, and posters on 10 % of the walls that face a floor cell."""
         self.map = text_map
-        from memory_bench.engine.arena import N_POSTERS, floor_textures, wall_textures
-
         h, w = text_map.shape
         if (h, w) != tuple(self.map_shape):
             raise ValueError(f"a {h}x{w} map for a level of {self.map_shape}")
@@ -252,8 +253,7 @@ class DMLabEnv(gym.Env):
         self.map_restarts = 0
         self.episode_return = 0.0
         self._active[:] = False
-        self._new_episode(self.np_random)
-        self.arena.commit_items()
+        self._new_episode(self.np_random)  # levels commit their pickups (Arena.commit_items)
         self._needs_reset = False
         obs = self._observe()
         if self.render_mode == "human":
