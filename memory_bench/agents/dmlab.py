@@ -44,7 +44,28 @@ PUBLISHED = {
     "explore_goal_locations_large": (194.5, 3.14),
     "explore_object_rewards_few": (77.7, 2.073),
     "explore_object_rewards_many": (106.7, 2.438),
+    # the test levels' numbers; the train levels are not scored in DMLab-30
+    "rooms_collect_good_objects_test": (10.0, 0.073),
+    "rooms_exploit_deferred_effects_test": (85.65, 8.501),
+    "rooms_select_nonmatching_object": (65.9, 0.312),
+    "rooms_watermaze": (54.0, 4.065),
+    "rooms_keys_doors_puzzle": (53.8, 4.135),
 }
+
+
+def steer(env, point: np.ndarray, tolerance: float = 2.5) -> int:
+    """The IMPALA action that turns toward DMLab point ``point`` and walks to it:
+    turn on the spot while the bearing is off by more than ``tolerance`` look steps,
+    walk and turn while it is off by more than half a step, else walk."""
+    st = env._state
+    want = math.degrees(math.atan2(point[1] - st[quake.Y], point[0] - st[quake.X]))
+    err = (want - st[quake.YAW] + 180.0) % 360.0 - 180.0
+    step = 20 * env.action_repeat * quake.LOOK_DEGREES_PER_PIXEL
+    if abs(err) > tolerance * step:
+        return LOOK_LEFT if err > 0 else LOOK_RIGHT
+    if abs(err) > step / 2:
+        return FORWARD_LEFT if err > 0 else FORWARD_RIGHT
+    return FORWARD
 
 
 class RandomAgent:
@@ -114,14 +135,115 @@ class ExploreOracle:
                 if self._clear(env, pos, c):
                     point = c
                     break
-        want = math.degrees(math.atan2(point[1] - pos[1], point[0] - pos[0]))
-        err = (want - st[quake.YAW] + 180.0) % 360.0 - 180.0
-        step = 20 * 4 * quake.LOOK_DEGREES_PER_PIXEL
-        if abs(err) > 2.5 * step:
-            return LOOK_LEFT if err > 0 else LOOK_RIGHT
-        if abs(err) > step / 2:
-            return FORWARD_LEFT if err > 0 else FORWARD_RIGHT
-        return FORWARD
+        return steer(env, point)
+
+
+class RoomsOracle:
+    """A privileged player of the fixed-map rooms levels (it reads the env's state):
+
+    * collect_good_objects: the nearest good object whose straight path keeps clear of
+      the bad ones (else the nearest good one);
+    * exploit_deferred_effects: where the cakes can be reached (door open, or the box
+      opens it) the box first, then the cakes through the corridor; else the apples;
+    * select_nonmatching_object: the teleport pad, then the non-matching object;
+    * watermaze: straight to the hidden platform.
+    """
+
+    def reset(self, env=None) -> None:
+        pass
+
+    def act(self, env) -> int:
+        from memory_bench.envs.dmlab import rooms
+
+        env = env.unwrapped
+        pos = env._state[quake.X: quake.Y + 1]
+        if isinstance(env, rooms.CollectGoodObjects):
+            target = self._good_object(env, pos)
+        elif isinstance(env, rooms.ExploitDeferredEffects):
+            target = self._deferred(env, pos)
+        elif isinstance(env, rooms.SelectNonmatchingObject):
+            in_room_1 = pos[0] < env._at(128.0, 0.0)[0]
+            target = env._items[env.PAD if in_room_1 else env.CHOICE_1, :2]
+        elif isinstance(env, rooms.Watermaze):
+            target = env.platform
+        else:
+            raise TypeError(f"RoomsOracle does not play {type(env).__name__}")
+        if target is None:
+            return LOOK_LEFT
+        return steer(env, target)
+
+    @staticmethod
+    def _nearest(pos: np.ndarray, points: np.ndarray) -> np.ndarray | None:
+        if not len(points):
+            return None
+        return points[int(np.argmin(np.linalg.norm(points - pos, axis=1)))]
+
+    #: u between the agent's path and a pickup it must not touch (boxes of 30 + 30 u)
+    CLEARANCE = 48.0
+
+    @classmethod
+    def _around(cls, pos: np.ndarray, target: np.ndarray, avoid: np.ndarray) -> np.ndarray:
+        """``target``, or a point beside the first pickup of ``avoid`` that the straight
+        way to it would touch."""
+        d = target - pos
+        n2 = float(d @ d)
+        if not len(avoid) or n2 < 1e-9:
+            return target
+        t = ((avoid - pos) @ d) / n2
+        foot = pos + t[:, None] * d
+        gap = np.linalg.norm(avoid - foot, axis=1)
+        hit = np.flatnonzero((gap < cls.CLEARANCE) & (t > 0.0) & (t < 1.0))
+        if not len(hit):
+            return target
+        k = hit[np.argmin(t[hit])]
+        side = foot[k] - avoid[k]
+        if np.linalg.norm(side) < 1e-6:
+            side = np.array([-d[1], d[0]])
+        return avoid[k] + side / np.linalg.norm(side) * (cls.CLEARANCE + 12.0)
+
+    def _good_object(self, env, pos: np.ndarray) -> np.ndarray | None:
+        good = env._items[env._active & env.good, :2]
+        bad = env._items[env._active & ~env.good, :2]
+        target = self._nearest(pos, good)
+        return None if target is None else self._around(pos, target, bad)
+
+    def _deferred(self, env, pos: np.ndarray) -> np.ndarray | None:
+        from memory_bench.envs.dmlab import rooms
+
+        two, has_box, _ = env.config
+        items, active = env._items, env._active
+        apples = items[: env.N_OBJECTS][active[: env.N_OBJECTS], :2]
+        cakes = items[env.BOX_SLOT + 1:][active[env.BOX_SLOT + 1:], :2]
+        if two and not env.door_open and has_box and active[env.BOX_SLOT]:
+            return self._around(pos, items[env.BOX_SLOT, :2], apples)
+        if two and env.door_open and len(cakes):
+            cx0, cy0, cx1, cy1 = rooms._CORRIDOR
+            mid_y = (cy0 + cy1) / 2
+            if pos[0] < cx0 - 10:  # in room 1: to the corridor's mouth, then through it
+                mouth = np.array([cx0 - 40.0, mid_y])
+                if abs(pos[1] - mid_y) > 30 or pos[0] < cx0 - 60:
+                    return self._around(pos, mouth, apples)
+                return np.array([cx1 + 60.0, mid_y])
+            if pos[0] < cx1 + 20:
+                return np.array([cx1 + 60.0, mid_y])
+            return self._nearest(pos, cakes)
+        return self._nearest(pos, apples)
+
+
+def oracle_for(env_id: str):
+    """The scripted oracle of a DMLab-style id."""
+    from memory_bench.registry import ENVS
+
+    family = ENVS[env_id].family
+    if family.endswith("Explore"):
+        return ExploreOracle()
+    if env_id.startswith("DMLab-rooms_keys_doors"):
+        from memory_bench.envs.dmlab.keys_doors import KeysDoorsOracle
+
+        return KeysDoorsOracle()
+    if family == "DMLab-Rooms":
+        return RoomsOracle()
+    raise ValueError(f"no oracle for {env_id!r}")
 
 
 def play(env, agent, seed: int) -> float:
@@ -129,10 +251,11 @@ def play(env, agent, seed: int) -> float:
     base = env.unwrapped
     base.reset(seed=seed)
     agent.reset(base)
-    score, truncated = 0.0, False
-    while not truncated:
-        reward, truncated = base._advance(agent.act(base))
+    score, done = 0.0, False
+    while not done:
+        reward, terminated, truncated = base._advance(agent.act(base))
         score += reward
+        done = terminated or truncated
     return score
 
 
@@ -141,12 +264,14 @@ def scores(env_ids: list[str], episodes: int = 30, seed: int = 0, progress: bool
     import gymnasium as gym
     from tqdm import tqdm
 
+    from memory_bench.registry import hold_out_kwargs
+
     out: dict[str, dict] = {}
     jobs = [(env_id, name) for env_id in env_ids for name in ("random", "oracle")]
-    with tqdm(total=len(jobs) * episodes, unit="ep", file=sys.stderr, disable=not progress, desc="explore scores") as bar:
+    with tqdm(total=len(jobs) * episodes, unit="ep", file=sys.stderr, disable=not progress, desc="scores") as bar:
         for env_id, name in jobs:
-            env = gym.make(f"memory_bench:{env_id}")
-            agent = RandomAgent(seed=seed) if name == "random" else ExploreOracle()
+            env = gym.make(f"memory_bench:{env_id}", **hold_out_kwargs(env_id))
+            agent = RandomAgent(seed=seed) if name == "random" else oracle_for(env_id)
             values = []
             for e in range(episodes):
                 values.append(play(env, agent, seed + e))
@@ -173,16 +298,16 @@ def table(results: dict[str, dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     from memory_bench.registry import ENVS
 
-    ids = [i for i, e in ENVS.items() if "Explore" in e.family]
+    ids = [i for i, e in ENVS.items() if "Explore" in e.family or e.family == "DMLab-Rooms"]
     p = argparse.ArgumentParser(prog="python -m memory_bench.agents.dmlab", description=__doc__.split("\n\n")[0])
     p.add_argument("--episodes", type=int, default=30)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--levels", nargs="*", default=ids, help="env ids (default: every explore id)")
+    p.add_argument("--levels", nargs="*", default=ids, help="env ids (default: every explore and rooms id)")
     p.add_argument("--json", type=Path, help="also write the results here")
     args = p.parse_args(argv)
     bad = [i for i in args.levels if i not in ids]
     if bad:
-        p.error(f"not explore ids: {bad}; choose from {ids}")
+        p.error(f"not explore or rooms ids: {bad}; choose from {ids}")
     if args.episodes < 1:
         p.error(f"--episodes={args.episodes} must be >= 1")
     results = scores(args.levels, args.episodes, args.seed)

@@ -18,6 +18,11 @@ What is in the model:
 * the sky: labmaze's ``sky_03`` box (DMLab's open sky-box ceiling).
 * ``n_items`` pickup slots: mocap bodies of :data:`PARTS` spheres or vertical
   cylinders each, shaped per reset into the level's objects (:data:`SHAPES`).
+* optional *statics*: axis-aligned boxes of a fixed-geometry level (DMLab's ``.map``
+  rooms: walls, floors, doors, platforms), each with one or more looks (a texture of
+  labmaze's DMLab sets, a procedural picture or a flat colour) to switch between,
+  and shown or hidden per reset (:meth:`Arena.set_static`). A level without a text
+  map has a ``0 x 0`` grid.
 * the agent's first-person camera on a mocap body, 90 degrees of horizontal field of
   view (the vertical one follows from the image's aspect).
 
@@ -70,6 +75,21 @@ SHAPES: dict[str, tuple[Part, ...]] = {
     "lemon": (("sphere", 8.0, 0.0, 0.0, 20.0, (0.95, 0.90, 0.15)),
               ("sphere", 2.0, 0.0, 7.0, 20.0, (0.85, 0.80, 0.10)),
               ("cylinder", 1.0, 2.0, 0.0, 29.0, (0.35, 0.22, 0.08))),
+    # the rooms levels' recoloured models (colour slot 0: the level's tint)
+    "hat": (("cylinder", 14.0, 1.0, 0.0, 6.0, 0), ("cylinder", 8.0, 7.0, 0.0, 14.0, 0),
+            ("cylinder", 8.3, 1.5, 0.0, 9.5, (0.12, 0.12, 0.12))),
+    "can": (("cylinder", 7.0, 11.0, 0.0, 12.0, 0), ("cylinder", 7.3, 2.0, 0.0, 12.0, (0.85, 0.85, 0.85)),
+            ("cylinder", 5.0, 0.5, 0.0, 23.5, (0.75, 0.75, 0.75))),
+    "cake": (("cylinder", 13.0, 5.0, 0.0, 6.0, 0), ("cylinder", 13.3, 1.2, 0.0, 11.5, (0.97, 0.95, 0.90)),
+             ("cylinder", 1.2, 4.0, 0.0, 16.0, (0.95, 0.90, 0.60))),
+    "balloon": (("sphere", 10.0, 0.0, 0.0, 30.0, 0), ("cylinder", 0.6, 9.0, 0.0, 11.0, (0.9, 0.9, 0.9)),
+                ("sphere", 2.0, 0.0, 0.0, 20.0, 0)),
+    # keys and the goal ice lolly of keys_doors_puzzle
+    "key": (("cylinder", 6.0, 1.5, 0.0, 26.0, 0), ("cylinder", 1.6, 9.0, 0.0, 15.0, 0),
+            ("cylinder", 3.5, 1.5, 0.0, 8.0, 0)),
+    "icelolly": (("cylinder", 6.0, 10.0, 0.0, 24.0, (0.98, 0.55, 0.10)),
+                 ("sphere", 6.0, 0.0, 0.0, 34.0, (0.98, 0.55, 0.10)),
+                 ("cylinder", 1.2, 6.0, 0.0, 8.0, (0.85, 0.70, 0.45))),
     # two-colour shapes for object categories
     "orb": (("sphere", 10.0, 0.0, 0.0, 22.0, 0), ("cylinder", 10.5, 1.5, 0.0, 22.0, 1)),
     "pillar": (("cylinder", 6.0, 14.0, 0.0, 16.0, 0), ("sphere", 6.5, 0.0, 0.0, 32.0, 1)),
@@ -80,6 +100,17 @@ SHAPES: dict[str, tuple[Part, ...]] = {
     "dumbbell": (("sphere", 7.0, 0.0, -8.0, 16.0, 0), ("sphere", 7.0, 0.0, 8.0, 16.0, 0), ("cylinder", 2.5, 8.0, 0.0, 16.0, 1)),
     "lamp": (("cylinder", 8.0, 1.5, 0.0, 2.0, 1), ("cylinder", 1.5, 10.0, 0.0, 13.0, 1), ("sphere", 8.0, 0.0, 0.0, 28.0, 0)),
 }
+SHAPES.update({
+    # four more abstract two-colour shapes: with the eight category shapes, the twelve
+    # of rooms_select_nonmatching_object (DMLab's 12 fut_obj models)
+    "spindle": (("sphere", 5.0, 0.0, 0.0, 8.0, 1), ("cylinder", 3.0, 10.0, 0.0, 20.0, 0), ("sphere", 5.0, 0.0, 0.0, 32.0, 1)),
+    "ring": (("cylinder", 13.0, 2.0, 0.0, 20.0, 0), ("cylinder", 5.0, 2.6, 0.0, 20.0, 1), ("cylinder", 1.5, 8.0, 0.0, 9.0, 1)),
+    "stack": (("sphere", 7.0, 0.0, 0.0, 8.0, 0), ("sphere", 7.0, 0.0, 0.0, 20.0, 1), ("sphere", 7.0, 0.0, 0.0, 32.0, 0)),
+    "twin": (("cylinder", 4.0, 12.0, -7.0, 14.0, 0), ("cylinder", 4.0, 12.0, 7.0, 14.0, 1), ("sphere", 5.0, 0.0, 0.0, 30.0, 0)),
+})
+#: The 12 abstract shapes of the geometric pickups (x 3 colourings: 36 objects).
+GEOMETRIC_SHAPES = ("orb", "pillar", "snowman", "mushroom", "barrel", "tower", "dumbbell", "lamp",
+                    "spindle", "ring", "stack", "twin")
 #: The two-colour shapes of object categories, and their colours.
 CATEGORY_SHAPES = ("orb", "pillar", "snowman", "mushroom", "barrel", "tower", "dumbbell", "lamp")
 CATEGORY_COLORS = np.array(
@@ -131,6 +162,40 @@ def vertical_fovy(height: int, width: int, hfov: float = HFOV_DEGREES) -> float:
 
 
 @dataclass(frozen=True)
+class Static:
+    """A box of a fixed-geometry level, in DMLab units: corners ``lo`` and ``hi``,
+    ``looks`` (the first is shown until :meth:`Arena.set_static` picks another; a look
+    is a labmaze texture ``"wall/<style>/<name>"`` or ``"floor/<style>/<name>"``, a
+    procedural picture ``"cue/<shape>"`` (:func:`memory_bench.engine.assets.cue`), or
+    a flat RGB colour in 0-1), and
+    ``tile``: the u a texture repeat spans on the box's two longest sides."""
+
+    name: str
+    lo: tuple[float, float, float]
+    hi: tuple[float, float, float]
+    looks: tuple = ((0.5, 0.5, 0.5),)
+    tile: float = CELL_UNITS
+
+    def box(self) -> tuple[float, float, float, float, float, float]:
+        return (*self.lo, *self.hi)
+
+
+def look_image(key: str) -> np.ndarray:
+    """The ``(h, w, 3)`` uint8 picture of a texture look key."""
+    kind, _, rest = key.partition("/")
+    if kind == "cue":
+        return assets.cue(rest)
+    style, _, name = rest.partition("/")
+    if kind == "wall":
+        path = labmaze_assets.get_wall_texture_paths(style)[name]
+    elif kind == "floor":
+        path = labmaze_assets.get_floor_texture_paths(style)[name]
+    else:
+        raise ValueError(f"unknown look {key!r}: 'wall/<style>/<name>', 'floor/<style>/<name>' or 'cue/<shape>'")
+    return assets.downsample(assets.as_array(assets.decode_png(path)), TEXTURE_SIZE)
+
+
+@dataclass(frozen=True)
 class ArenaConfig:
     """What fixes one compiled arena."""
 
@@ -140,6 +205,7 @@ class ArenaConfig:
     image_height: int = 72
     image_width: int = 96
     wall_height: float = WALL_HEIGHT_UNITS  # u
+    statics: tuple[Static, ...] = ()
 
 
 def build_arena_spec(cfg: ArenaConfig) -> mujoco.MjSpec:
@@ -153,7 +219,7 @@ def build_arena_spec(cfg: ArenaConfig) -> mujoco.MjSpec:
     tex = spec.add_texture(name="sky", type=mujoco.mjtTexture.mjTEXTURE_SKYBOX, width=sky.shape[1],
                            height=sky.shape[0], nchannel=3)
     tex.data = sky.tobytes()
-    walls, floors = _theme_textures()
+    walls, floors = _theme_textures() if cfg.height and cfg.width else ([], [])
 
     def add_tex(name: str, img: np.ndarray) -> None:
         h, w = img.shape[:2]
@@ -161,12 +227,13 @@ def build_arena_spec(cfg: ArenaConfig) -> mujoco.MjSpec:
         tex.data = np.ascontiguousarray(img).tobytes()
         spec.add_material(name=name, textures=["", name], texrepeat=[1.0, 1.0])
 
-    for k, wall in enumerate(walls):
-        add_tex(f"wall_{k}", wall)
-        for p in range(N_POSTERS):
-            add_tex(f"wall_{k}_poster_{p}", assets.with_poster(wall, assets.poster(p)))
-    for k, floor in enumerate(floors):
-        add_tex(f"floor_{k}", floor)
+    if cfg.height and cfg.width:  # the theme of text maps
+        for k, wall in enumerate(walls):
+            add_tex(f"wall_{k}", wall)
+            for p in range(N_POSTERS):
+                add_tex(f"wall_{k}_poster_{p}", assets.with_poster(wall, assets.poster(p)))
+        for k, floor in enumerate(floors):
+            add_tex(f"floor_{k}", floor)
     spec.add_material(name="door", rgba=list(DOOR_RGBA))
 
     world = spec.worldbody
@@ -182,6 +249,29 @@ def build_arena_spec(cfg: ArenaConfig) -> mujoco.MjSpec:
             x, y = (c + 0.5) * cell, (cfg.height - 1 - r + 0.5) * cell
             world.add_geom(name=f"wall_{r}_{c}", type=mujoco.mjtGeom.mjGEOM_BOX, size=[cell / 2, cell / 2, wh / 2],
                            pos=[x, y, wh / 2], material="wall_0", contype=0, conaffinity=0)
+    looks: dict[object, str] = {}
+    for st in cfg.statics:
+        lo, hi = np.asarray(st.lo, float), np.asarray(st.hi, float)
+        ext = hi - lo
+        if (ext <= 0).any():
+            raise ValueError(f"static {st.name!r} has an empty box {st.lo} .. {st.hi}")
+        # repeats on the faces' (u, v): the largest two extents, one repeat per tile
+        big = np.sort(ext)[::-1][:2]
+        rep = [max(1.0, float(big[0] / st.tile)), max(1.0, float(big[1] / st.tile))]
+        for k, look in enumerate(st.looks):
+            mat = f"static_{st.name}_{k}"
+            if isinstance(look, str):
+                if look not in looks:
+                    looks[look] = f"look_{len(looks)}"
+                    img = look_image(look)
+                    t = spec.add_texture(name=looks[look], type=mujoco.mjtTexture.mjTEXTURE_2D, width=img.shape[1],
+                                         height=img.shape[0], nchannel=3)
+                    t.data = np.ascontiguousarray(img).tobytes()
+                spec.add_material(name=mat, textures=["", looks[look]], texrepeat=rep)
+            else:
+                spec.add_material(name=mat, rgba=[*map(float, look), 1.0])
+        world.add_geom(name=f"static_{st.name}", type=mujoco.mjtGeom.mjGEOM_BOX, size=list(ext * UNIT / 2),
+                       pos=list((lo + hi) * UNIT / 2), material=f"static_{st.name}_0", contype=0, conaffinity=0)
     for i in range(cfg.n_items):
         body = world.add_body(name=f"item_{i}", mocap=True, pos=[0.0, 0.0, -10.0])
         for p in range(PARTS):
@@ -221,8 +311,8 @@ class Arena:
         def mid(name: str) -> int:
             return mujoco.mj_name2id(m, mujoco.mjtObj.mjOBJ_MATERIAL, name)
 
-        self.wall_geoms = np.array([[gid(f"wall_{r}_{c}") for c in range(w)] for r in range(h)])
-        self.floor_geoms = np.array([[gid(f"floor_{r}_{c}") for c in range(w)] for r in range(h)])
+        self.wall_geoms = np.array([[gid(f"wall_{r}_{c}") for c in range(w)] for r in range(h)], dtype=np.int64).reshape(h, w)
+        self.floor_geoms = np.array([[gid(f"floor_{r}_{c}") for c in range(w)] for r in range(h)], dtype=np.int64).reshape(h, w)
         n_walls = len(wall_textures())
         self.wall_materials = np.array([mid(f"wall_{k}") for k in range(n_walls)])
         self.poster_materials = np.array([[mid(f"wall_{k}_poster_{p}") for p in range(N_POSTERS)] for k in range(n_walls)])
@@ -233,7 +323,10 @@ class Arena:
                                     for i in range(cfg.n_items)], dtype=np.int64)
         self.eye_mocap = int(m.body_mocapid[mujoco.mj_name2id(m, mujoco.mjtObj.mjOBJ_BODY, "eye")])
         self.camera = mujoco.mj_name2id(m, mujoco.mjtObj.mjOBJ_CAMERA, "eye")
-        self._visible = int(m.geom_group[self.wall_geoms[0, 0]])
+        self._visible = 0
+        self.static_geoms = {st.name: gid(f"static_{st.name}") for st in cfg.statics}
+        self.static_materials = {st.name: [mid(f"static_{st.name}_{k}") for k in range(len(st.looks))]
+                                 for st in cfg.statics}
         self.item_shapes: list[str | None] = [None] * cfg.n_items
         mujoco.mj_kinematics(m, self.data)
 
@@ -272,6 +365,23 @@ class Arena:
         shut = solid | doors
         m.geom_group[self.wall_geoms[:h, :w]] = np.where(shut, self._visible, HIDDEN_GROUP)
         m.geom_group[self.floor_geoms[:h, :w]] = np.where(shut, HIDDEN_GROUP, self._visible)
+        model_changed(m)
+
+    def set_static(self, name: str, *, visible: bool | None = None, look: int | None = None,
+                   lo=None, hi=None) -> None:
+        """Shows or hides static ``name``, switches it to its ``look``-th look, or moves
+        it to the box ``lo`` .. ``hi`` (u). Renderers re-read the model on their next frame."""
+        m = self.model
+        g = self.static_geoms[name]
+        if visible is not None:
+            m.geom_group[g] = self._visible if visible else HIDDEN_GROUP
+        if look is not None:
+            m.geom_matid[g] = self.static_materials[name][look]
+        if lo is not None:
+            lo, hi = np.asarray(lo, float), np.asarray(hi, float)
+            m.geom_size[g] = (hi - lo) * UNIT / 2
+            m.geom_pos[g] = (lo + hi) * UNIT / 2
+            mujoco.mj_kinematics(m, self.data)
         model_changed(m)
 
     def set_item(self, slot: int, shape: str | None, xy_units=(0.0, 0.0), colors=None) -> None:

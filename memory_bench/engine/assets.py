@@ -91,3 +91,49 @@ def with_poster(wall: np.ndarray, picture: np.ndarray) -> np.ndarray:
     xs = np.arange(pw) * picture.shape[1] // pw
     out[h // 4: h // 4 + ph, w // 4: w // 4 + pw] = picture[ys][:, xs]
     return out
+
+
+#: The cue shapes of DMLab's watermaze frames (``fut_ldm_img_frame_*``).
+CUE_SHAPES = ("arc", "circle", "clc", "square", "hexagon", "triangle", "diamond", "star")
+
+
+@lru_cache(maxsize=None)
+def cue(shape: str, size: int = 64) -> np.ndarray:
+    """A framed picture of one bold white shape on a dark field: the distal cues of the
+    watermaze (an arc, a circle, a ring with a bar ("clc"), a square, a hexagon, a
+    triangle, a diamond, a star), drawn from their geometry, the same on every machine."""
+    if shape not in CUE_SHAPES:
+        raise ValueError(f"unknown cue shape {shape!r}; choose one of {CUE_SHAPES}")
+    c = (np.arange(size) + 0.5) / size * 2.0 - 1.0  # pixel centres in [-1, 1]
+    x, y = np.meshgrid(c, -c)
+    r = np.hypot(x, y)
+    a = np.arctan2(y, x)
+
+    def polygon(n: int, rot: float, rad: float = 0.7) -> np.ndarray:
+        # inside a regular n-gon of circumradius rad: the polar distance to its edge
+        sector = np.mod(a - rot, 2 * np.pi / n) - np.pi / n
+        return r * np.cos(sector) <= rad * np.cos(np.pi / n)
+
+    if shape == "arc":
+        mask = (np.abs(r - 0.55) < 0.12) & (y > -0.1)
+    elif shape == "circle":
+        mask = r < 0.6
+    elif shape == "clc":
+        mask = (np.abs(r - 0.55) < 0.12) | ((np.abs(y) < 0.1) & (np.abs(x) < 0.55))
+    elif shape == "square":
+        mask = (np.abs(x) < 0.55) & (np.abs(y) < 0.55)
+    elif shape == "hexagon":
+        mask = polygon(6, 0.0)
+    elif shape == "triangle":
+        mask = polygon(3, np.pi / 2)
+    elif shape == "diamond":
+        mask = np.abs(x) / 0.5 + np.abs(y) / 0.75 <= 1.0
+    else:  # star: five points
+        k = np.mod(a - np.pi / 2, 2 * np.pi / 5) - np.pi / 5
+        edge = 0.3 + 0.45 * (1.0 - np.abs(k) / (np.pi / 5))
+        mask = r <= edge
+    img = np.full((size, size, 3), 40, dtype=np.uint8)
+    img[mask] = 245
+    frame = max(2, size // 12)
+    img[:frame], img[-frame:], img[:, :frame], img[:, -frame:] = 150, 150, 150, 150
+    return img

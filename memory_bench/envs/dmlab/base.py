@@ -85,11 +85,12 @@ class DMLabEnv(gym.Env):
 
     ``info`` carries what probes need: ``position`` (x, y, z of the agent's origin, u),
     ``yaw`` and ``pitch`` (degrees), ``velocity`` (u/s), ``cell`` (row, col of the text
-    map), ``frames_remaining`` (at 60 frames/s) and ``map_restarts``; levels add theirs.
+    map, on levels that have one), ``frames_remaining`` (at 60 frames/s) and ``map_restarts``; levels add theirs.
 
     ## Episode End
     Truncated when the episode's frames run out (``episode_seconds * 60``; a step is
-    ``action_repeat`` frames); a level's map restart does not end the episode.
+    ``action_repeat`` frames); a level's map restart does not end the episode. Levels
+    that end early (the rooms levels, 0.2 s after their last pickup) terminate.
 
     ## Arguments
     ``action_set``, ``action_repeat``, ``height``, ``width``, ``observation``,
@@ -102,6 +103,8 @@ class DMLabEnv(gym.Env):
     map_shape: tuple[int, int] = (11, 11)
     episode_seconds: float = 90.0
     n_items: int = 1
+    #: Boxes of a fixed-geometry map (:class:`~memory_bench.engine.arena.Static`), if any.
+    statics: tuple = ()
     key_map = {
         "forward": ["up", "w"], "backward": ["down", "s"], "strafe_left": ["a"], "strafe_right": ["d"],
         "look_left": ["left"], "look_right": ["right"], "forward_look_left": ["up+left", "w+left"],
@@ -143,7 +146,8 @@ class DMLabEnv(gym.Env):
         self.metadata = dict(self.metadata, render_fps=max(1, int(round(quake.FRAME_RATE / self.action_repeat))))
         self.episode_frames = int(round(self.episode_seconds * quake.FRAME_RATE))
         self.max_steps = -(-self.episode_frames // self.action_repeat)
-        self.arena = Arena(ArenaConfig(self.map_shape[0], self.map_shape[1], self.n_items, height, width))
+        self.arena = Arena(ArenaConfig(self.map_shape[0], self.map_shape[1], self.n_items, height, width,
+                                       statics=tuple(self.statics)))
         self.renderer_name = renderer
         self._renderer = make_renderer(renderer, self.arena.model, height, width)
         self._rgb = np.zeros((height, width, 3), dtype=np.uint8)
@@ -217,17 +221,45 @@ class DMLabEnv(gym.Env):
 
     def _spawn(self, cell, yaw_deg: float) -> None:
         x, y = tm.cell_centre(np.asarray(cell), self.map.shape[0])
+        self._spawn_at(float(x), float(y), yaw_deg)
+
+    def _spawn_at(self, x: float, y: float, yaw_deg: float) -> None:
+        """Puts the agent at rest on the floor at DMLab point (x, y) facing ``yaw_deg``."""
         quake.spawn(self._state, self._flags, float(x), float(y), yaw_deg)
 
     def _place_item(self, slot: int, shape: str | None, cell=None, colors=None) -> None:
+        """Shows ``shape`` (None: an empty slot) at the centre of text-map ``cell``."""
         if shape is None:
-            self.arena.set_item(slot, None)
-            self._active[slot] = False
+            self._place_item_at(slot, None)
             return
         x, y = tm.cell_centre(np.asarray(cell), self.map.shape[0])
-        self.arena.set_item(slot, shape, (float(x), float(y)), colors)
-        self._items[slot, :2] = (x, y)
+        self._place_item_at(slot, shape, (float(x), float(y)), colors)
+
+    def _place_item_at(self, slot: int, shape: str | None, xy=(0.0, 0.0), colors=None,
+                       half: float = ITEM_HALF) -> None:
+        """Shows ``shape`` standing at DMLab point ``xy`` as a pickup whose trigger box
+        reaches ``half`` u either side of its origin (None: the slot is emptied)."""
+        self.arena.set_item(slot, shape, xy, colors)
+        self._active[slot] = shape is not None
+        if shape is not None:
+            self._items[slot, :2] = xy
+            self._items[slot, 3] = half
+
+    def _place_trigger(self, slot: int, xy, half: float) -> None:
+        """An invisible trigger in pickup slot ``slot``: a square ``2 * half`` u wide at
+        DMLab point ``xy`` that calls :meth:`_on_pickup` when the agent's box enters it
+        (DMLab's trigger brushes: teleport pads, platform buttons; also boxes drawn as
+        statics)."""
+        self.arena.set_item(slot, None)
+        self._items[slot, :2] = xy
+        self._items[slot, 3] = half
         self._active[slot] = True
+
+    def _finish_after(self, seconds: float) -> None:
+        """Ends the episode (terminated) ``seconds`` of frames from now, as DMLab's level
+        scripts do with ``hasEpisodeFinished`` after their last event (0.2 s)."""
+        end = self.frames + int(round(seconds * quake.FRAME_RATE))
+        self._end_frame = end if self._end_frame is None else min(self._end_frame, end)
 
     def _collect(self, slot: int) -> None:
         """Removes a collected pickup for the rest of this map instance."""
@@ -249,6 +281,7 @@ class DMLabEnv(gym.Env):
         if options:
             raise ValueError(f"{type(self).__name__}.reset takes no options; got {sorted(options)}")
         self.frames = 0
+        self._end_frame = None
         self.steps = 0
         self.map_restarts = 0
         self.episode_return = 0.0
@@ -261,11 +294,11 @@ class DMLabEnv(gym.Env):
         return obs, self._info()
 
     def step(self, action):
-        reward, truncated = self._advance(action)
+        reward, terminated, truncated = self._advance(action)
         obs = self._observe()
         if self.render_mode == "human":
             self._show()
-        return obs, reward, False, truncated, self._info()
+        return obs, reward, terminated, truncated, self._info()
 
     def _usercmd(self, raw) -> np.ndarray:
         """A raw DMLab action as the usercmd of :func:`quake.run_frames`: (forward,
@@ -292,15 +325,20 @@ class DMLabEnv(gym.Env):
             raise ValueError(f"invalid raw action {action!r}; expected 7 ints: {allowed}")
         return self._usercmd(a)
 
-    def _advance(self, action) -> tuple[float, bool]:
-        """Movement, pickups and map restarts of one step (no image): (reward, truncated)."""
+    def _advance(self, action) -> tuple[float, bool, bool]:
+        """Movement, pickups and map restarts of one step (no image): (reward,
+        terminated, truncated)."""
         if self._needs_reset:
-            raise RuntimeError("call reset() before step(), and again after an episode is truncated")
+            raise RuntimeError("call reset() before step(), and again after an episode ends")
         cmd = self._command(action)
         reward = 0.0
         left = min(self.action_repeat, self.episode_frames - self.frames)
         touched = self._touched
         while left > 0:
+            if self._end_frame is not None:
+                left = min(left, self._end_frame - self.frames)
+                if left <= 0:
+                    break
             touched[:] = False
             n = quake.run_frames(self._state, self._flags, cmd, left, self._solid, tm.CELL_UNITS, self._wall_top,
                                  self._boxes, self._items, self._active, touched, DT)
@@ -309,11 +347,17 @@ class DMLabEnv(gym.Env):
             for slot in np.flatnonzero(touched):
                 if self._active[slot]:
                     reward += self._on_pickup(int(slot))
+            reward += self._after_frames()
         self.steps += 1
         self.episode_return += reward
-        truncated = self.frames >= self.episode_frames
-        self._needs_reset = truncated
-        return reward, truncated
+        terminated = self._end_frame is not None and self.frames >= self._end_frame
+        truncated = not terminated and self.frames >= self.episode_frames
+        self._needs_reset = terminated or truncated
+        return reward, terminated, truncated
+
+    def _after_frames(self) -> float:
+        """Called after each run of frames (levels with timed events override): reward."""
+        return 0.0
 
     def _observe(self) -> np.ndarray:
         st = self._state
@@ -338,7 +382,7 @@ class DMLabEnv(gym.Env):
             "yaw": float(st[quake.YAW]),  # the client's view angles (degrees)
             "pitch": float(st[quake.PITCH]),
             "velocity": st[quake.VX: quake.VZ + 1].copy(),
-            "cell": tm.world_cell(st[quake.X: quake.Y + 1], self.map.shape[0]),
+            **({"cell": tm.world_cell(st[quake.X: quake.Y + 1], self.map.shape[0])} if self.map is not None else {}),
             "frames_remaining": int(self.episode_frames - self.frames),
             "map_restarts": int(self.map_restarts),
             **self._level_info(),

@@ -96,7 +96,6 @@ MEMORY_SUITE_EXPLORE: dict[str, ExploreLevel] = {
     for split, (size, rooms, room_max, goals, rows) in _SUITE.items()
 }
 
-SPAWN_YAW = 0.0
 GOAL_REWARD = 10.0
 APPLE_REWARD = 1.0
 GOOD_REWARD = 2.0
@@ -133,9 +132,9 @@ class ExploreEnv(DMLabEnv):
     goal +10, apple +1, good object +2, bad object -1.
 
     ## Starting State
-    A uniformly random spawn mark (reachable from the goal where there is one), facing
-    east (+x, DMLab's spawn angle 0 of text levels), standing still; the same after
-    every map restart.
+    A uniformly random spawn mark (reachable from the goal where there is one), facing a
+    uniformly random yaw in [0, 360) (DMLab's default spawn angle range of 360 degrees),
+    standing still; the same after every map restart.
 
     ## Arguments
     ``level``: a key of :data:`DMLAB30_EXPLORE` or :data:`MEMORY_SUITE_EXPLORE`; the
@@ -230,9 +229,10 @@ class ExploreEnv(DMLabEnv):
         elif self.goal_cell is not None:
             self._place_item(0, "goal", self.goal_cell)
         self.arena.commit_items()
-        # DMLab's text levels place every spawn point with angle 0: the agent starts
-        # facing east (+x) after each (re)spawn
-        self._spawn(spawn, SPAWN_YAW)
+        # DMLab's SelectRandomSpawnPoint (g_client.c): a spawn point's randomAngleRange
+        # defaults to 360 and the explore factories leave it, so every (re)spawn faces
+        # a uniformly random yaw
+        self._spawn(spawn, float(rng.uniform(0.0, 360.0)))
 
     def _open_doors(self, spawn: np.ndarray, rng: np.random.Generator) -> None:
         """All doors closed, then open the ones along a random shortest spawn-goal path
