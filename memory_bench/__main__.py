@@ -14,12 +14,12 @@ import gymnasium as gym
 import numpy as np
 
 import memory_bench
-from memory_bench.registry import ENVS, families
+from memory_bench.registry import ENVS, families, hold_out_kwargs
 
 
 def play_random(env_id: str, steps: int, seed: int) -> dict[str, float]:
     """Plays ``steps`` steps (or until the episode ends) with uniformly random actions."""
-    env = gym.make(f"memory_bench:{env_id}")
+    env = gym.make(f"memory_bench:{env_id}", **hold_out_kwargs(env_id))
     try:
         t0 = time.perf_counter()
         env.reset(seed=seed)

@@ -57,6 +57,7 @@ DEFAULT_IDS = (
     "MemoryMaze-9x9-v0", "MemoryMaze-15x15-v0",
     "DMLab-explore_goal_locations_small-v0", "DMLab-explore_goal_locations_large-v0",
     "DMLab-explore_object_rewards_many-v0", "MemoryTasks-explore_goal_locations_holdout_extrapolate-v0",
+    "DMLab-rooms_collect_good_objects_train-v0", "DMLab-rooms_watermaze-v0", "DMLab-rooms_keys_doors_puzzle-v0",
 )
 _PLAIN_ID = re.compile(r"^MemoryMaze-(\d+)x\1-v0$")
 
@@ -125,7 +126,10 @@ def worker_ours(env_id: str, steps: int, resets: int, seed: int, renderer: str |
 
     import memory_bench
 
+    from memory_bench.registry import hold_out_kwargs
+
     kwargs = {} if renderer is None else {"renderer": renderer}
+    kwargs.update(hold_out_kwargs(env_id))
 
     def step(env, action):
         _, _, terminated, truncated, _ = env.step(action)

@@ -86,6 +86,8 @@ class EnvEntry:
     max_episode_steps: int | None = None
     entry_point: str = ENTRY_POINT
     vector_entry_point: str | None = VECTOR_ENTRY_POINT
+    #: A hold-out (test) level: it loads only with ``allow_hold_out_levels=True``.
+    hold_out: bool = False
 
 
 def _memory_maze_entries() -> list[EnvEntry]:
@@ -155,9 +157,38 @@ def _explore_entries() -> list[EnvEntry]:
     ]
 
 
+#: DMLab-30's rooms levels: name -> (entry point, kwargs, episode seconds, hold-out).
+ROOMS_LEVELS: dict[str, tuple[str, dict[str, Any], float, bool]] = {
+    "rooms_collect_good_objects_train": ("memory_bench.envs.dmlab.rooms:CollectGoodObjects", {"split": "train"}, 60, False),
+    "rooms_collect_good_objects_test": ("memory_bench.envs.dmlab.rooms:CollectGoodObjects", {"split": "test"}, 60, True),
+    "rooms_exploit_deferred_effects_train": ("memory_bench.envs.dmlab.rooms:ExploitDeferredEffects", {"split": "train"}, 60, False),
+    "rooms_exploit_deferred_effects_test": ("memory_bench.envs.dmlab.rooms:ExploitDeferredEffects", {"split": "test"}, 60, True),
+    "rooms_select_nonmatching_object": ("memory_bench.envs.dmlab.rooms:SelectNonmatchingObject", {}, 12, False),
+    "rooms_watermaze": ("memory_bench.envs.dmlab.rooms:Watermaze", {}, 120, False),
+    "rooms_keys_doors_puzzle": ("memory_bench.envs.dmlab.keys_doors:KeysDoorsPuzzle", {}, 60, False),
+}
+
+
+def _rooms_entries() -> list[EnvEntry]:
+    return [
+        EnvEntry(id=f"DMLab-{name}-v0", family="DMLab-Rooms", kwargs=dict(kwargs),
+                 max_episode_steps=int(round(seconds * 60)) // 4, entry_point=entry, vector_entry_point=None,
+                 hold_out=hold_out)
+        for name, (entry, kwargs, seconds, hold_out) in ROOMS_LEVELS.items()
+    ]
+
+
+def hold_out_kwargs(env_id: str) -> dict[str, Any]:
+    """``{"allow_hold_out_levels": True}`` for a hold-out id (DMLab's test levels, which
+    refuse to load without it), else ``{}``: for evaluation tools that make any id."""
+    entry = ENVS.get(env_id)
+    return {"allow_hold_out_levels": True} if entry is not None and entry.hold_out else {}
+
+
 #: Every env id of the package, by id.
 ENVS: dict[str, EnvEntry] = {
     e.id: e for e in _memory_maze_entries() + _alchemy_entries() + _psychlab_entries() + _explore_entries()
+    + _rooms_entries()
 }
 
 

@@ -11,12 +11,12 @@ pytest.importorskip("shimmy", reason="the round trip needs shimmy")
 from gymnasium.utils.env_checker import check_env  # noqa: E402
 
 from memory_bench.dm_env_view import DmEnvView, GymFromDmEnv, make_dm_env  # noqa: E402
-from memory_bench.registry import ENVS  # noqa: E402
+from memory_bench.registry import ENVS, hold_out_kwargs  # noqa: E402
 
 
 @pytest.mark.parametrize("env_id", sorted(ENVS))
 def test_round_trip_passes_check_env(env_id):
-    env = GymFromDmEnv(make_dm_env(env_id, max_episode_steps=20))
+    env = GymFromDmEnv(make_dm_env(env_id, max_episode_steps=20, **hold_out_kwargs(env_id)))
     with warnings.catch_warnings():
         warnings.simplefilter("error", category=UserWarning)
         warnings.filterwarnings("ignore", message=".*render_mode.*")  # the view does not render

@@ -9,7 +9,7 @@ from gymnasium.utils.env_checker import check_env
 
 import memory_bench
 from memory_bench.envs.alchemy.chemistry import LEVELS as ALCHEMY_LEVELS
-from memory_bench.registry import ENVS, MEMORY_MAZE_VARIANTS, families
+from memory_bench.registry import ENVS, hold_out_kwargs, MEMORY_MAZE_VARIANTS, families
 
 SIZES = ("9x9", "11x11", "13x13", "15x15")
 ORIGINAL_VARIANTS = (
@@ -41,10 +41,16 @@ def test_every_original_id_is_registered():
     }
     suite_explore = {f"MemoryTasks-explore_goal_locations_{s}-v0" for s in ("train_small", "train_large") + splits[1:]}
     assert explore == set(families()["DMLab-Explore"]) and suite_explore == set(families()["MemoryTasks-Explore"])
-    assert set(ENVS) == expected | alchemy | dmlab | suite | explore | suite_explore
+    rooms = {f"DMLab-rooms_{t}-v0" for t in (
+        "collect_good_objects_train", "collect_good_objects_test", "exploit_deferred_effects_train",
+        "exploit_deferred_effects_test", "select_nonmatching_object", "watermaze", "keys_doors_puzzle")}
+    assert rooms == set(families()["DMLab-Rooms"])
+    assert {i for i, e in ENVS.items() if e.hold_out} == {
+        "DMLab-rooms_collect_good_objects_test-v0", "DMLab-rooms_exploit_deferred_effects_test-v0"}
+    assert set(ENVS) == expected | alchemy | dmlab | suite | explore | suite_explore | rooms
     assert list(families()) == ["MemoryMaze", "Alchemy", "DMLab-PsychLab", "MemoryTasks-PsychLab", "DMLab-Explore",
-                                "MemoryTasks-Explore"]
-    for env_id in expected | alchemy | dmlab | suite | explore | suite_explore:
+                                "MemoryTasks-Explore", "DMLab-Rooms"]
+    for env_id in expected | alchemy | dmlab | suite | explore | suite_explore | rooms:
         assert f"memory_bench:{env_id}".split(":")[1] in gym.registry
 
 
@@ -52,7 +58,8 @@ def test_every_original_id_is_registered():
 def test_check_env(env_id):
     """gymnasium's own checker on every id (episodes shortened by max_episode_steps)."""
     alchemy = ENVS[env_id].family == "Alchemy"
-    env = gym.make(f"memory_bench:{env_id}", render_mode="ansi" if alchemy else "rgb_array", max_episode_steps=20)
+    env = gym.make(f"memory_bench:{env_id}", render_mode="ansi" if alchemy else "rgb_array", max_episode_steps=20,
+                   **hold_out_kwargs(env_id))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         check_env(env.unwrapped)
@@ -79,6 +86,16 @@ def test_check_env(env_id):
         small = env_id.endswith(("_small-v0", "_few-v0")) and env_id.startswith("DMLab")
         assert base.max_steps == (1350 if small else 1800) == ENVS[env_id].max_episode_steps
         env.close()
+        return
+    if ENVS[env_id].family == "DMLab-Rooms":
+        base = env.unwrapped
+        assert base.observation_space.shape == (72, 96, 3) and base.action_space == gym.spaces.Discrete(9)
+        seconds = {"select_nonmatching_object": 12, "watermaze": 120}.get(env_id[len("DMLab-rooms_"):-3], 60)
+        assert base.max_steps == seconds * 15 == ENVS[env_id].max_episode_steps == gym.spec(env_id).max_episode_steps
+        env.close()
+        if ENVS[env_id].hold_out:
+            with pytest.raises(ValueError, match="allow_hold_out_levels=True"):
+                gym.make(f"memory_bench:{env_id}")
         return
     # The variant keywords reach the env and mean what the original meant.
     base = env.unwrapped

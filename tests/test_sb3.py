@@ -22,7 +22,7 @@ from stable_baselines3.common.env_checker import check_env  # noqa: E402
 from stable_baselines3.common.env_util import make_vec_env  # noqa: E402
 from stable_baselines3.common.vec_env import SubprocVecEnv, VecEnv  # noqa: E402
 
-from memory_bench.registry import ENVS  # noqa: E402
+from memory_bench.registry import ENVS, hold_out_kwargs  # noqa: E402
 from memory_bench.sb3 import SB3VecEnv, make_sb3_vec_env  # noqa: E402
 from memory_bench.vector import make_vector_env  # noqa: E402
 
@@ -46,7 +46,7 @@ def _one_torch_thread():
 # ---------------------------------------------------------------------- single envs
 @pytest.mark.parametrize("env_id", list(ENVS))
 def test_check_env(env_id):
-    env = gym.make(f"memory_bench:{env_id}", max_episode_steps=20)
+    env = gym.make(f"memory_bench:{env_id}", max_episode_steps=20, **hold_out_kwargs(env_id))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         check_env(env, warn=True)

@@ -332,18 +332,19 @@ class Arena:
 
     # ------------------------------------------------------------------ layout
     def apply_map(self, solid: np.ndarray, doors: np.ndarray, wall_tex: np.ndarray, floor_tex: np.ndarray,
-                  posters: np.ndarray) -> None:
+                  posters: np.ndarray, show_walls: bool = True) -> None:
         """Shows a map: ``solid`` ``(H, W)`` bool walls, ``doors`` ``(H, W)`` bool closed
         doors (drawn solid in the door colour), ``wall_tex``/``floor_tex`` ``(H, W)``
         theme texture indices per cell, ``posters`` ``(H, W)`` poster index per wall cell
-        (-1: none). Maps smaller than the arena fill its top-left corner."""
+        (-1: none). Maps smaller than the arena fill its top-left corner.
+        ``show_walls=False`` draws no wall (DMLab's invisible ``poltergeist`` walls)."""
         m = self.model
         h, w = solid.shape
         H, W = self.cfg.height, self.cfg.width
         if h > H or w > W:
             raise ValueError(f"a {h}x{w} map does not fit an arena of {H}x{W}")
         show = np.zeros((H, W), dtype=bool)
-        show[:h, :w] = solid | doors
+        show[:h, :w] = (solid if show_walls else False) | doors
         floor = np.zeros((H, W), dtype=bool)
         floor[:h, :w] = ~(solid | doors)
         m.geom_group[self.wall_geoms] = np.where(show, self._visible, HIDDEN_GROUP)

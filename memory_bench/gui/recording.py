@@ -59,8 +59,11 @@ def make_env(env_id: str, make_kwargs: dict[str, Any] | None = None, max_episode
 
     import memory_bench  # noqa: F401  (registers the ids)
 
-    kwargs = dict(make_kwargs or {})
+    from memory_bench.registry import hold_out_kwargs
+
     env_id = env_id.removeprefix("memory_bench:")
+    # people play hold-out levels to measure them: the GUI loads them without asking
+    kwargs = {**hold_out_kwargs(env_id), **(make_kwargs or {})}
     if max_episode_steps is not None:
         kwargs["max_episode_steps"] = int(max_episode_steps)
     return gym.make(f"memory_bench:{env_id}", **kwargs)

@@ -279,9 +279,11 @@ class CpuRenderer:
         self._s_rgba = np.zeros((n, 3))
         self._s_tex = np.full(n, -1, dtype=np.int64)
         self._s_map = np.zeros((n, 3, 4))
-        # the lattice: the smallest static footprint sets the cell size
+        # the lattice: the median static footprint sets the cell size (in a maze, every
+        # wall and floor tile has the same footprint: the lattice is the maze's grid);
+        # smaller geoms are listed in each cell they overlap
         extent = (hi - lo)[:, :2]
-        cell = extent.min(axis=0) if n else np.ones(2)
+        cell = np.median(extent, axis=0) if n else np.ones(2)
         origin = lo[:, :2].min(axis=0) if n else np.zeros(2)
         shape = np.maximum(1, np.ceil((hi[:, :2].max(axis=0) - origin) / cell - 1e-9).astype(np.int64)) if n else np.ones(2, np.int64)
         self._grid_origin, self._grid_cell, self._grid_shape = origin.astype(np.float64), cell.astype(np.float64), shape
@@ -295,18 +297,24 @@ class CpuRenderer:
                     cell_lo = origin + cell * np.array([cx, cy])
                     pair_geom.append(k)
                     pair_cell.append(cy * shape[0] + cx)
-                    pair_fills.append(np.allclose(lo[k, :2], cell_lo) and np.allclose(hi[k, :2], cell_lo + cell))
+                    pair_fills.append(bool(np.all(np.abs(lo[k, :2] - cell_lo) <= 1e-8 + 1e-5 * np.abs(cell_lo))
+                                           and np.all(np.abs(hi[k, :2] - cell_lo - cell) <= 1e-8 + 1e-5 * np.abs(cell_lo + cell))))
         order = np.argsort(np.array(pair_cell, dtype=np.int64), kind="stable")
         self._pair_geom = np.array(pair_geom, dtype=np.int64)[order]
         self._pair_cell = np.array(pair_cell, dtype=np.int64)[order]
         self._pair_fills = np.array(pair_fills, dtype=bool)[order]
         self._ncell = int(shape[0] * shape[1])
+        self._laid_out = (m.geom_pos[ids].copy(), m.geom_size[ids].copy())
 
     def _refresh(self) -> None:
         """Re-reads what the model shows now: visibility, colours and textures of static
         geoms (and the cell lists built from them), and the moving geoms and sites."""
         m = self.model
         ids = self._s_ids_all
+        pos, size = self._laid_out
+        if not (np.array_equal(m.geom_pos[ids], pos) and np.array_equal(m.geom_size[ids], size)):
+            self._layout_static()  # a level moved or resized a static geom (a platform, a door)
+            ids = self._s_ids_all
         visible = self._visible(ids)
         self._s_rgba = self._effective_rgba(ids)[:, :3].astype(np.float64)
         self._s_tex, rep = self._textures(ids)
