@@ -225,14 +225,15 @@ def test_oracle_scores(cls, floor):
 
 # ---------------------------------------------------------------------- keys_doors_puzzle
 def _door_approach(env, d):
-    """A point 100 u before door ``d`` on its passage axis, and the yaw facing it."""
+    """A point 60 u before door ``d`` on its passage axis (outside its cell), and the
+    yaw facing it."""
     from memory_bench.engine import textmap as tm
 
     cell = env.door_cells[d]
     x, y = tm.cell_centre(cell, env.map.shape[0])
     if env.map.entity[tuple(cell)] == "I":
-        return (x - 100.0, y), 0.0
-    return (x, y - 100.0), 90.0
+        return (x - 70.0, y), 0.0
+    return (x, y - 70.0), 90.0
 
 
 def test_keys_doors_keys_open_their_doors_once():

@@ -32,8 +32,6 @@ N_KEYS = 6
 #: the top of the 100 u cell, 4 posts 8 u wide between them.
 FENCE_HALF = 4.0
 FENCE_PARTS = 6
-#: Quake's door trigger field reaches 120 u beyond the door on its thin axis.
-DOOR_TRIGGER_REACH = 120.0
 HUD_SQUARE = (12, 48)  # DMLab's held-key square: at (12, 12) px, 48 px a side, in 320 px wide frames
 
 
@@ -74,8 +72,8 @@ class KeysDoorsPuzzle(DMLabEnv):
     across the whole puzzle. Rooms are linked by open doorways or by coloured fence
     doors (red, green, blue, white, black). Keys of those colours lie in rooms; the
     agent holds at most one key: taking a key replaces (and destroys) the one held.
-    Walking up to a closed door (within Quake's door trigger, 120 u of its plane)
-    while holding its colour opens it for good and uses the key up. A core sequence of
+    Walking into a closed door's cell (its trigger brushes) while holding its colour
+    opens it for good and uses the key up. A core sequence of
     1 to 3 key/door pairs leads to the goal, an orange ice lolly, beside trap rooms,
     red herrings, unopenable doors and useless keys (DMLab's generator defaults). The
     held key's colour shows as a square in the top-left corner (DMLab's 48 px square at
@@ -134,8 +132,7 @@ class KeysDoorsPuzzle(DMLabEnv):
             else:
                 for k in range(FENCE_PARTS):
                     self.arena.set_static(f"door_{d}_{k}", visible=False)
-        self._door_triggers = np.array([self._trigger_rect(tuple(c), text.entity[tuple(c)] == "I", h)
-                                        for c in self.door_cells]).reshape(-1, 4)
+        self._door_triggers = np.array([self._trigger_rect(tuple(c), h) for c in self.door_cells]).reshape(-1, 4)
         self._update_boxes()
         self.key_colors = [c for c, _ in p.keys]
         for slot in range(N_KEYS):
@@ -151,14 +148,11 @@ class KeysDoorsPuzzle(DMLabEnv):
         self._spawn(p.spawns[0], float(rng.uniform(0.0, 360.0)))
 
     @staticmethod
-    def _trigger_rect(cell, along_x: bool, height: int) -> tuple[float, float, float, float]:
-        """Quake's door trigger field (x0, y0, x1, y1): the door's box grown by 120 u on
-        its thin axis."""
+    def _trigger_rect(cell, height: int) -> tuple[float, float, float, float]:
+        """A door's trigger (x0, y0, x1, y1): DMLab's text-level builder fills the door's
+        cell on both sides of the panel with ``trigger_multiple`` brushes."""
         x, y = tm.cell_centre(np.asarray(cell), height)
-        reach = FENCE_HALF + DOOR_TRIGGER_REACH
-        if along_x:
-            return (x - reach, y - 50.0, x + reach, y + 50.0)
-        return (x - 50.0, y - reach, x + 50.0, y + reach)
+        return (x - 50.0, y - 50.0, x + 50.0, y + 50.0)
 
     def _update_boxes(self) -> None:
         rows = [b for d, boxes in enumerate(self._door_boxes) if not self.door_open[d] for b in boxes]
@@ -242,11 +236,7 @@ class KeysDoorsOracle:
             if env._active[slot] and tuple(c) != tuple(cell):
                 passable[tuple(c)] = False
         here = tuple(tm.world_cell(env._state[quake.X: quake.Y + 1], h))
-        if kind == "door":
-            # to the door's near side: the trigger opens it from a cell away
-            target = tuple(cell)
-        else:
-            target = tuple(cell)
+        target = tuple(cell)
         path = tm.random_path(passable, here, target, self._rng) if here != target else [target]
         nxt = path[1] if len(path) > 1 else path[0]
         return steer(env, tm.cell_centre(np.array(nxt), h), tolerance=1.5)
