@@ -26,6 +26,7 @@ def save(image: np.ndarray, name: str, scale: int = 1) -> None:
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     save(explore_views(), "explore.png")
+    save(rooms_views(), "rooms.png")
     views = []
     for env_id in ("MemoryMaze-9x9-HD-v0", "MemoryMaze-9x9-Vis-v0", "MemoryMaze-9x9-Top-v0", "MemoryMaze-15x15-Oracle-Top-v0"):
         env = gym.make(f"memory_bench:{env_id}", **({"camera_resolution": 256} if env_id.endswith("Vis-v0") else {}))
@@ -134,10 +135,63 @@ def explore_views() -> np.ndarray:
             obs = base._observe()
         panels.append(obs)
         env.close()
-    gap = np.full((240, 8, 3), 255, np.uint8)
-    top = np.concatenate([panels[0], gap, panels[1]], axis=1)
-    bottom = np.concatenate([panels[2], gap, panels[3]], axis=1)
-    return np.concatenate([top, np.full((8, top.shape[1], 3), 255, np.uint8), bottom], axis=0)
+    return tile(panels, cols=2)
+
+
+def tile(panels: list[np.ndarray], cols: int, gap: int = 8) -> np.ndarray:
+    """Equal-sized pictures in rows of ``cols``, ``gap`` white pixels apart."""
+    h = panels[0].shape[0]
+    rows = []
+    for r in range(0, len(panels), cols):
+        row = panels[r: r + cols]
+        parts = [p for k, img in enumerate(row) for p in ([img] if k == 0 else [np.full((h, gap, 3), 255, np.uint8), img])]
+        rows.append(np.concatenate(parts, axis=1))
+    parts = [p for k, row in enumerate(rows) for p in ([row] if k == 0 else [np.full((gap, row.shape[1], 3), 255, np.uint8), row])]
+    return np.concatenate(parts, axis=0)
+
+
+def rooms_views() -> np.ndarray:
+    """The rooms levels at 240 x 320, each from a spot that shows its point: the good and
+    bad objects (default and replaced textures), the box before the shut door, the
+    sample behind its glass, cue frames and the raised platform, a fence door."""
+    from memory_bench.engine import textmap as tm
+    from memory_bench.envs.dmlab import rooms
+    from memory_bench.envs.dmlab.keys_doors import KeysDoorsPuzzle
+
+    kw = dict(height=240, width=320)
+    panels = []
+    for split in ("train", "test"):
+        env = rooms.CollectGoodObjects(split, allow_hold_out_levels=True, **kw)
+        env.reset(seed=1)
+        env._spawn_at(*env._at(-500.0, -100.0), 0.0)
+        panels.append(env._observe())
+        env.close()
+    env = rooms.ExploitDeferredEffects("test", allow_hold_out_levels=True, **kw)
+    env.reset(seed=2)
+    bx, by = env._items[env.BOX_SLOT, :2]
+    env._spawn_at(bx - 150, by, 0.0)
+    panels.append(env._observe())
+    env.close()
+    env = rooms.SelectNonmatchingObject(**kw)
+    env.reset(seed=0)
+    panels.append(env._observe())
+    env.close()
+    env = rooms.Watermaze(**kw)
+    env.reset(seed=0)
+    px, py = env.platform
+    env._on_pickup(0)  # the platform raised, as when found
+    env._spawn_at(px - 300, py, 0.0)
+    panels.append(env._observe())
+    env.close()
+    env = KeysDoorsPuzzle(**kw)
+    env.reset(seed=3)
+    cell = env.door_cells[0]
+    x, y = tm.cell_centre(cell, env.map.shape[0])
+    along_x = env.map.entity[tuple(cell)] == "I"
+    env._spawn_at(x - 150 if along_x else x, y if along_x else y - 150, 0.0 if along_x else 90.0)
+    panels.append(env._observe())
+    env.close()
+    return tile(panels, cols=3)
 
 
 if __name__ == "__main__":

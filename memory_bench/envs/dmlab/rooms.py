@@ -110,6 +110,22 @@ class RoomLevel(DMLabEnv):
         return float(rng.uniform(0.0, 360.0))
 
 
+class SplitLevel(RoomLevel):
+    """A level with DMLab's train and test variants: :attr:`TRAIN` and :attr:`TEST`
+    configs, one drawn uniformly per episode; the test split is a hold-out level."""
+
+    TRAIN: tuple = ()
+    TEST: tuple = ()
+
+    def __init__(self, split: str = "train", **kwargs: Any):
+        if split not in ("train", "test"):
+            raise ValueError(f"unknown split {split!r}; choose 'train' or 'test'")
+        self.split = split
+        self.hold_out = split == "test"
+        self.configs = self.TRAIN if split == "train" else self.TEST
+        super().__init__(**kwargs)
+
+
 def _grid(n_rows: int, n_cols: int, spacing: float, x0: float, y0: float) -> np.ndarray:
     """DMLab's shuffledPositions grid: point (i, j) at (x0 + (i-1) s, y0 + (j-1) s)."""
     i, j = np.meshgrid(np.arange(n_rows), np.arange(n_cols), indexing="ij")
@@ -126,7 +142,7 @@ CGO_OFFSET = (600.0, 800.0)
 _CGO = dict(x0=-568.0 + 600, y0=-760.0 + 800, x1=1016.0 + 600, y1=568.0 + 800)
 
 
-class CollectGoodObjects(RoomLevel):
+class CollectGoodObjects(SplitLevel):
     """DMLab-30 ``rooms_collect_good_objects_{train,test}``: learn which object is good
     independently of the room's look.
 
@@ -165,13 +181,10 @@ class CollectGoodObjects(RoomLevel):
     not_solid = frozenset({"floor"})
     N_OBJECTS = 10
 
+    TRAIN, TEST = CGO_TRAIN, CGO_TEST
+
     def __init__(self, split: str = "train", **kwargs: Any):
-        if split not in ("train", "test"):
-            raise ValueError(f"unknown split {split!r}; choose 'train' or 'test'")
-        self.split = split
-        self.hold_out = split == "test"
-        self.configs = CGO_TRAIN if split == "train" else CGO_TEST
-        super().__init__(**kwargs)
+        super().__init__(split, **kwargs)
         self._points = _grid(10, 9, 150.0, -450.0 + self.offset[0], -700.0 + self.offset[1])
 
     def _new_episode(self, rng: np.random.Generator) -> None:
@@ -241,7 +254,7 @@ def _ede_statics() -> tuple[Static, ...]:
     return (*floors, *walls, ceiling, box)
 
 
-class ExploitDeferredEffects(RoomLevel):
+class ExploitDeferredEffects(SplitLevel):
     """DMLab-30 ``rooms_exploit_deferred_effects_{train,test}``: pay a cost now (the
     box, -3) for a larger reward later (the cakes behind a door).
 
@@ -275,13 +288,10 @@ class ExploitDeferredEffects(RoomLevel):
     BOX_SLOT = 10
     N_OBJECTS = 10
 
+    TRAIN, TEST = EDE_TRAIN, EDE_TEST
+
     def __init__(self, split: str = "train", **kwargs: Any):
-        if split not in ("train", "test"):
-            raise ValueError(f"unknown split {split!r}; choose 'train' or 'test'")
-        self.split = split
-        self.hold_out = split == "test"
-        self.configs = EDE_TRAIN if split == "train" else EDE_TEST
-        super().__init__(**kwargs)
+        super().__init__(split, **kwargs)
         self._grid1 = _grid(5, 5, 120.0, -208.0 + self.offset[0], -240.0 + self.offset[1])
         self._grid2 = _grid(5, 5, 120.0, 520.0 + self.offset[0], -240.0 + self.offset[1])
 
