@@ -16,7 +16,7 @@ What is in the model:
 * one floor tile per cell, textured per variation region, one texture repeat per
   cell (DMLab scales its textures to the 100 u cell).
 * the sky: labmaze's ``sky_03`` box (DMLab's open sky-box ceiling).
-* ``n_items`` pickup slots: mocap bodies of :data:`PARTS` spheres or vertical
+* ``n_items`` pickup slots: mocap bodies of ``parts`` (:data:`PARTS` by default) spheres or vertical
   cylinders each, shaped per reset into the level's objects (:data:`SHAPES`).
 * optional *statics*: axis-aligned boxes of a fixed-geometry level (DMLab's ``.map``
   rooms: walls, floors, doors, platforms), each with one or more looks (a texture of
@@ -206,6 +206,8 @@ class ArenaConfig:
     image_width: int = 96
     wall_height: float = WALL_HEIGHT_UNITS  # u
     statics: tuple[Static, ...] = ()
+    parts: int = PARTS  # geoms per pickup slot: the most parts of a shape the level shows
+    floor_colors: tuple[tuple[float, float, float], ...] = ()  # flat floor colours a level may lay per cell
 
 
 def build_arena_spec(cfg: ArenaConfig) -> mujoco.MjSpec:
@@ -235,6 +237,8 @@ def build_arena_spec(cfg: ArenaConfig) -> mujoco.MjSpec:
         for k, floor in enumerate(floors):
             add_tex(f"floor_{k}", floor)
     spec.add_material(name="door", rgba=list(DOOR_RGBA))
+    for k, rgb in enumerate(cfg.floor_colors):
+        spec.add_material(name=f"floor_color_{k}", rgba=[*map(float, rgb), 1.0])
 
     world = spec.worldbody
     cell = CELL_UNITS * UNIT
@@ -274,7 +278,7 @@ def build_arena_spec(cfg: ArenaConfig) -> mujoco.MjSpec:
                        pos=list((lo + hi) * UNIT / 2), material=f"static_{st.name}_0", contype=0, conaffinity=0)
     for i in range(cfg.n_items):
         body = world.add_body(name=f"item_{i}", mocap=True, pos=[0.0, 0.0, -10.0])
-        for p in range(PARTS):
+        for p in range(cfg.parts):
             # an offset from the body (not zero), so that MuJoCo keeps the geom's own
             # frame (geom_sameframe 0) and the offsets written per reset take effect
             body.add_geom(name=f"item_{i}_{p}", type=_SPHERE, size=[0.1, 0, 0], pos=[0.0, 0.0, 0.5],
@@ -318,7 +322,9 @@ class Arena:
         self.poster_materials = np.array([[mid(f"wall_{k}_poster_{p}") for p in range(N_POSTERS)] for k in range(n_walls)])
         self.floor_materials = np.array([mid(f"floor_{k}") for k in range(len(floor_textures()))])
         self.door_material = mid("door")
-        self.item_geoms = np.array([[gid(f"item_{i}_{p}") for p in range(PARTS)] for i in range(cfg.n_items)]).reshape(cfg.n_items, PARTS)
+        self.floor_color_materials = np.array([mid(f"floor_color_{k}") for k in range(len(cfg.floor_colors))], dtype=np.int64)
+        self.item_geoms = np.array([[gid(f"item_{i}_{p}") for p in range(cfg.parts)]
+                                    for i in range(cfg.n_items)]).reshape(cfg.n_items, cfg.parts)
         self.item_mocap = np.array([m.body_mocapid[mujoco.mj_name2id(m, mujoco.mjtObj.mjOBJ_BODY, f"item_{i}")]
                                     for i in range(cfg.n_items)], dtype=np.int64)
         self.eye_mocap = int(m.body_mocapid[mujoco.mj_name2id(m, mujoco.mjtObj.mjOBJ_BODY, "eye")])
@@ -332,12 +338,14 @@ class Arena:
 
     # ------------------------------------------------------------------ layout
     def apply_map(self, solid: np.ndarray, doors: np.ndarray, wall_tex: np.ndarray, floor_tex: np.ndarray,
-                  posters: np.ndarray, show_walls: bool = True) -> None:
+                  posters: np.ndarray, show_walls: bool = True, floor_color: np.ndarray | None = None) -> None:
         """Shows a map: ``solid`` ``(H, W)`` bool walls, ``doors`` ``(H, W)`` bool closed
         doors (drawn solid in the door colour), ``wall_tex``/``floor_tex`` ``(H, W)``
         theme texture indices per cell, ``posters`` ``(H, W)`` poster index per wall cell
         (-1: none). Maps smaller than the arena fill its top-left corner.
-        ``show_walls=False`` draws no wall (DMLab's invisible ``poltergeist`` walls)."""
+        ``show_walls=False`` draws no wall (DMLab's invisible ``poltergeist`` walls);
+        ``floor_color`` ``(H, W)`` lays flat floor colour ``k`` of the config's
+        ``floor_colors`` where it is ``k >= 0`` (DMLab's customisable floors)."""
         m = self.model
         h, w = solid.shape
         H, W = self.cfg.height, self.cfg.width
@@ -356,6 +364,10 @@ class Arena:
         m.geom_matid[self.wall_geoms] = mat
         fm = np.full((H, W), self.floor_materials[0])
         fm[:h, :w] = self.floor_materials[np.asarray(floor_tex)]
+        if floor_color is not None:
+            fc = np.asarray(floor_color)
+            fm[:h, :w] = np.where(fc >= 0, self.floor_color_materials[np.maximum(fc, 0)] if len(self.floor_color_materials)
+                                  else fm[:h, :w], fm[:h, :w])
         m.geom_matid[self.floor_geoms] = fm
         model_changed(m)
 
@@ -386,8 +398,8 @@ class Arena:
         model_changed(m)
 
     def set_item(self, slot: int, shape: str | None, xy_units=(0.0, 0.0), colors=None) -> None:
-        """Makes pickup slot ``slot`` show ``shape`` (a :data:`SHAPES` name; None hides
-        it) standing at DMLab point ``xy_units``; ``colors`` ``(2, 3)`` for two-colour
+        """Makes pickup slot ``slot`` show ``shape`` (a :data:`SHAPES` name or a tuple of
+        parts; None hides it) standing at DMLab point ``xy_units``; ``colors`` ``(2, 3)`` for two-colour
         shapes. Call :meth:`commit_items` after the last change."""
         m = self.model
         geoms = self.item_geoms[slot]
@@ -396,7 +408,9 @@ class Arena:
             m.geom_rgba[geoms, 3] = 0.0
             self.data.mocap_pos[self.item_mocap[slot]] = (0.0, 0.0, -10.0)
             return
-        parts = SHAPES[shape]
+        parts = SHAPES[shape] if isinstance(shape, str) else tuple(shape)
+        if len(parts) > len(geoms):
+            raise ValueError(f"a shape of {len(parts)} parts in an arena of {len(geoms)} parts a pickup")
         for p, g in enumerate(geoms):
             if p >= len(parts):
                 m.geom_rgba[g, 3] = 0.0

@@ -105,6 +105,9 @@ class DMLabEnv(gym.Env):
     n_items: int = 1
     #: Boxes of a fixed-geometry map (:class:`~memory_bench.engine.arena.Static`), if any.
     statics: tuple = ()
+    #: Geoms per pickup slot, and flat floor colours the level lays (see ArenaConfig).
+    item_parts: int = 3
+    floor_colors: tuple = ()
     key_map = {
         "forward": ["up", "w"], "backward": ["down", "s"], "strafe_left": ["a"], "strafe_right": ["d"],
         "look_left": ["left"], "look_right": ["right"], "forward_look_left": ["up+left", "w+left"],
@@ -147,7 +150,8 @@ class DMLabEnv(gym.Env):
         self.episode_frames = int(round(self.episode_seconds * quake.FRAME_RATE))
         self.max_steps = -(-self.episode_frames // self.action_repeat)
         self.arena = Arena(ArenaConfig(self.map_shape[0], self.map_shape[1], self.n_items, height, width,
-                                       statics=tuple(self.statics)))
+                                       statics=tuple(self.statics), parts=self.item_parts,
+                                       floor_colors=tuple(self.floor_colors)))
         self.renderer_name = renderer
         self._renderer = make_renderer(renderer, self.arena.model, height, width)
         self._rgb = np.zeros((height, width, 3), dtype=np.uint8)
@@ -190,9 +194,11 @@ class DMLabEnv(gym.Env):
         return {}
 
     # ------------------------------------------------------------------ helpers for levels
-    def _show_map(self, text_map: tm.TextMap, rng: np.random.Generator, closed_doors: np.ndarray | None = None) -> None:
+    def _show_map(self, text_map: tm.TextMap, rng: np.random.Generator, closed_doors: np.ndarray | None = None,
+                  floor_color: np.ndarray | None = None) -> None:
         """Shows ``text_map`` with a fresh theme: one wall and one floor texture per
-        variation region, and posters on 10 % of the walls that face a floor cell."""
+        variation region, and posters on 10 % of the walls that face a floor cell;
+        ``floor_color`` lays the level's flat floor colours (see ``Arena.apply_map``)."""
         self.map = text_map
         h, w = text_map.shape
         if (h, w) != tuple(self.map_shape):
@@ -212,7 +218,7 @@ class DMLabEnv(gym.Env):
         decal = walls & faces_floor & (rng.random((h, w)) < 0.1)
         posters = np.where(decal, rng.integers(N_POSTERS, size=(h, w)), -1)
         # a wall cell takes the texture of the region it borders (region 0 for corridors)
-        self.arena.apply_map(walls, doors, wall_of[region], floor_of[region], posters)
+        self.arena.apply_map(walls, doors, wall_of[region], floor_of[region], posters, floor_color=floor_color)
         self._solid = walls | doors
 
     def _set_doors(self, closed: np.ndarray) -> None:
