@@ -42,6 +42,8 @@ def _spec(space: spaces.Space, name: str):
         return specs.BoundedArray(space.shape, space.dtype, space.low, space.high, name=name)
     if isinstance(space, spaces.Dict):
         return {k: _spec(s, k) for k, s in space.spaces.items()}
+    if isinstance(space, spaces.Text):  # the language levels' INSTR, as DMLab's dm_env wrapper gives it
+        return specs.StringArray((), name=name)
     raise TypeError(f"no dm_env spec for space {space}")
 
 

@@ -178,6 +178,23 @@ def _rooms_entries() -> list[EnvEntry]:
     ]
 
 
+#: DMLab-30's language levels: name -> episode seconds.
+LANGUAGE_LEVELS: dict[str, float] = {
+    "select_described_object": 60, "select_located_object": 120,
+    "execute_random_task": 120, "answer_quantitative_question": 60,
+}
+LANGUAGE_ENTRY_POINT = "memory_bench.envs.dmlab.language:LanguageEnv"
+
+
+def _language_entries() -> list[EnvEntry]:
+    return [
+        EnvEntry(id=f"DMLab-language_{name}-v0", family="DMLab-Language", kwargs={"level": name},
+                 max_episode_steps=int(round(seconds * 60)) // 4, entry_point=LANGUAGE_ENTRY_POINT,
+                 vector_entry_point=None)
+        for name, seconds in LANGUAGE_LEVELS.items()
+    ]
+
+
 def hold_out_kwargs(env_id: str) -> dict[str, Any]:
     """``{"allow_hold_out_levels": True}`` for a hold-out id (DMLab's test levels, which
     refuse to load without it), else ``{}``: for evaluation tools that make any id."""
@@ -188,7 +205,7 @@ def hold_out_kwargs(env_id: str) -> dict[str, Any]:
 #: Every env id of the package, by id.
 ENVS: dict[str, EnvEntry] = {
     e.id: e for e in _memory_maze_entries() + _alchemy_entries() + _psychlab_entries() + _explore_entries()
-    + _rooms_entries()
+    + _rooms_entries() + _language_entries()
 }
 
 

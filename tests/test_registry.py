@@ -45,12 +45,15 @@ def test_every_original_id_is_registered():
         "collect_good_objects_train", "collect_good_objects_test", "exploit_deferred_effects_train",
         "exploit_deferred_effects_test", "select_nonmatching_object", "watermaze", "keys_doors_puzzle")}
     assert rooms == set(families()["DMLab-Rooms"])
+    language = {f"DMLab-language_{t}-v0" for t in (
+        "select_described_object", "select_located_object", "execute_random_task", "answer_quantitative_question")}
+    assert language == set(families()["DMLab-Language"])
     assert {i for i, e in ENVS.items() if e.hold_out} == {
         "DMLab-rooms_collect_good_objects_test-v0", "DMLab-rooms_exploit_deferred_effects_test-v0"}
-    assert set(ENVS) == expected | alchemy | dmlab | suite | explore | suite_explore | rooms
+    assert set(ENVS) == expected | alchemy | dmlab | suite | explore | suite_explore | rooms | language
     assert list(families()) == ["MemoryMaze", "Alchemy", "DMLab-PsychLab", "MemoryTasks-PsychLab", "DMLab-Explore",
-                                "MemoryTasks-Explore", "DMLab-Rooms"]
-    for env_id in expected | alchemy | dmlab | suite | explore | suite_explore | rooms:
+                                "MemoryTasks-Explore", "DMLab-Rooms", "DMLab-Language"]
+    for env_id in expected | alchemy | dmlab | suite | explore | suite_explore | rooms | language:
         assert f"memory_bench:{env_id}".split(":")[1] in gym.registry
 
 
@@ -96,6 +99,15 @@ def test_check_env(env_id):
         if ENVS[env_id].hold_out:
             with pytest.raises(ValueError, match="allow_hold_out_levels=True"):
                 gym.make(f"memory_bench:{env_id}")
+        return
+    if ENVS[env_id].family == "DMLab-Language":
+        base = env.unwrapped
+        assert set(base.observation_space) == {"image", "INSTR"} and base.action_space == gym.spaces.Discrete(9)
+        assert base.observation_space["image"].shape == (72, 96, 3)
+        assert isinstance(base.observation_space["INSTR"], gym.spaces.Text)
+        seconds = 60 if env_id.endswith(("described_object-v0", "question-v0")) else 120
+        assert base.max_steps == seconds * 15 == ENVS[env_id].max_episode_steps == gym.spec(env_id).max_episode_steps
+        env.close()
         return
     # The variant keywords reach the env and mean what the original meant.
     base = env.unwrapped
