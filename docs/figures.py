@@ -27,6 +27,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     save(explore_views(), "explore.png")
     save(rooms_views(), "rooms.png")
+    save(language_views(), "language.png")
     views = []
     for env_id in ("MemoryMaze-9x9-HD-v0", "MemoryMaze-9x9-Vis-v0", "MemoryMaze-9x9-Top-v0", "MemoryMaze-15x15-Oracle-Top-v0"):
         env = gym.make(f"memory_bench:{env_id}", **({"camera_resolution": 256} if env_id.endswith("Vis-v0") else {}))
@@ -192,6 +193,42 @@ def rooms_views() -> np.ndarray:
     panels.append(env._observe())
     env.close()
     return tile(panels, cols=3)
+
+
+#: (level, seed, view): "spawn" faces east from the spawn point, "goal" stands in the
+#: goal's room 1.5 cells from the goal, facing it.
+LANGUAGE_VIEWS = (
+    ("select_described_object", 0, "spawn"),
+    ("select_located_object", 4, "goal"),
+    ("execute_random_task", 1, "goal"),
+    ("answer_quantitative_question", 2, "spawn"),
+)
+
+
+def language_views() -> np.ndarray:
+    """The language levels at 240 x 320, the first task of a seed (its instruction is
+    printed here and written in the README's caption)."""
+    from memory_bench.engine import textmap as tm
+    from memory_bench.envs.dmlab.language import LanguageEnv
+
+    panels = []
+    for level, seed, view in LANGUAGE_VIEWS:
+        env = LanguageEnv(level, height=240, width=320, show_clock=False)
+        env.reset(seed=seed)
+        task = env.task
+        h = env.map.shape[0]
+        if view == "goal":
+            cell = np.add(task.objs[task.targets()[0]].cell, 1)  # the env's map has a border of walls
+            goal = tm.cell_centre(cell, h).astype(float)
+            centre = tm.cell_centre(np.argwhere(env.map.rooms == env.map.rooms[tuple(cell)]), h).mean(axis=0)
+            d = (goal - centre) / max(float(np.linalg.norm(goal - centre)), 1e-6)
+            env._spawn_at(*(goal - 150.0 * d), float(np.degrees(np.arctan2(d[1], d[0]))))
+        else:
+            env._spawn_at(*env._state[:2], 0.0)
+        panels.append(env._observe()["image"])
+        print(f"{level}: {task.instruction!r}")
+        env.close()
+    return tile(panels, cols=2)
 
 
 if __name__ == "__main__":

@@ -201,3 +201,29 @@ def test_bad_arguments_name_the_value():
     with pytest.raises(ValueError, match="invalid action 9"):
         env.step(9)
     env.close()
+
+
+def test_gui_shows_the_instruction_and_replays(tmp_path, monkeypatch):
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
+    pygame = pytest.importorskip("pygame")
+    from memory_bench.gui import app, load_episode, replay_check
+
+    env_id = LEVEL_IDS["answer_quantitative_question"]
+    player = app.Player(env_id, seed=2, out=tmp_path, max_steps=4, fps=0)
+    try:
+        for k in ({"up"}, {"left"}, {"up"}):
+            player.tick(k)
+        player.draw()  # before the 4th step ends the episode (and the summary covers the view)
+        assert player.instruction == player.env.unwrapped.task.instruction
+        screen = pygame.display.get_surface()
+        # the caption band darkens the bottom of the view; the top is the image as it is
+        bottom = np.array([screen.get_at((x, app.VIEW - 8))[:3] for x in range(0, app.VIEW, 16)])
+        scale = app.VIEW // player.image.shape[0]
+        raw = np.array([player.image[-1, x // scale] for x in range(0, app.VIEW, 16)])
+        assert bottom.sum() < 0.5 * raw.sum()
+        player.tick({"right"})
+    finally:
+        player.close()
+    arrays, meta = load_episode(player.saved[0])
+    assert meta["env_id"] == env_id and replay_check(player.saved[0])

@@ -50,6 +50,10 @@ PUBLISHED = {
     "rooms_select_nonmatching_object": (65.9, 0.312),
     "rooms_watermaze": (54.0, 4.065),
     "rooms_keys_doors_puzzle": (53.8, 4.135),
+    "language_select_described_object": (389.5, -0.07),
+    "language_select_located_object": (280.7, 1.929),
+    "language_execute_random_task": (254.05, -5.913),
+    "language_answer_quantitative_question": (184.5, -0.33),
 }
 
 
@@ -243,6 +247,10 @@ def oracle_for(env_id: str):
         return KeysDoorsOracle()
     if family == "DMLab-Rooms":
         return RoomsOracle()
+    if family == "DMLab-Language":
+        from memory_bench.agents.language import InstructionAgent
+
+        return InstructionAgent()
     raise ValueError(f"no oracle for {env_id!r}")
 
 
@@ -298,16 +306,16 @@ def table(results: dict[str, dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     from memory_bench.registry import ENVS
 
-    ids = [i for i, e in ENVS.items() if "Explore" in e.family or e.family == "DMLab-Rooms"]
+    ids = [i for i, e in ENVS.items() if "Explore" in e.family or e.family in ("DMLab-Rooms", "DMLab-Language")]
     p = argparse.ArgumentParser(prog="python -m memory_bench.agents.dmlab", description=__doc__.split("\n\n")[0])
     p.add_argument("--episodes", type=int, default=30)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--levels", nargs="*", default=ids, help="env ids (default: every explore and rooms id)")
+    p.add_argument("--levels", nargs="*", default=ids, help="env ids (default: every explore, rooms and language id)")
     p.add_argument("--json", type=Path, help="also write the results here")
     args = p.parse_args(argv)
     bad = [i for i in args.levels if i not in ids]
     if bad:
-        p.error(f"not explore or rooms ids: {bad}; choose from {ids}")
+        p.error(f"not explore, rooms or language ids: {bad}; choose from {ids}")
     if args.episodes < 1:
         p.error(f"--episodes={args.episodes} must be >= 1")
     results = scores(args.levels, args.episodes, args.seed)

@@ -146,6 +146,24 @@ class _Window:
         for line in help_lines:
             y += self._text(line, (x, y), self.font_small, DIM, w) + 2
 
+    def _draw_caption(self, text: str) -> None:
+        """A text observation (the language levels' ``INSTR``) over the bottom of the
+        view, wrapped at word breaks."""
+        words, lines, line = text.split(), [], ""
+        for word in words:
+            if line and self.font.size(f"{line} {word}")[0] > VIEW - 24:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        lines.append(line)
+        height = 12 + 26 * len(lines)
+        band = pygame.Surface((VIEW, height), pygame.SRCALPHA)
+        band.fill((0, 0, 0, 170))
+        self.screen.blit(band, (0, VIEW - height))
+        for k, ln in enumerate(lines):
+            self._text(ln, (12, VIEW - height + 6 + 26 * k), self.font, FG, VIEW - 24)
+
     def _draw_summary(self, lines: list[tuple[str, Any]]) -> None:
         overlay = pygame.Surface((VIEW, VIEW), pygame.SRCALPHA)
         overlay.fill((0, 0, 0, 190))
@@ -311,6 +329,8 @@ class Player(_Window):
     def _observe(self, obs, info=None) -> None:
         self.image, _ = split_observation(obs)
         self.probes = probes_of(self.env, obs)
+        text = obs.get("INSTR") if isinstance(obs, dict) else None
+        self.instruction = text if isinstance(text, str) else None
 
     def _step(self, action: int):
         """One env step, recorded; ends the episode (summary) when it is over."""
@@ -412,6 +432,8 @@ class Player(_Window):
     def draw(self) -> None:
         self.screen.fill(BG)
         self._draw_view(self.image)
+        if getattr(self, "instruction", None):
+            self._draw_caption(self.instruction)
         color = self.probes.get("target_color")
         color = None if color is None else tuple(int(round(255 * c)) for c in np.clip(color, 0, 1))
         rows = [

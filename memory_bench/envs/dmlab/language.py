@@ -91,7 +91,8 @@ class LanguageEnv(DMLabEnv):
         self.level = level
         self.instruction_mode = instruction
         self.episode_seconds = float(lt.LEVEL_INFO[level]["episode_seconds"])
-        self.map_shape, self.n_items = lt.level_extent(level)
+        (h, w), self.n_items = lt.level_extent(level)
+        self.map_shape = (h + 2, w + 2)  # DMLab's text-level builder walls the map in: a border of walls
         self.item_parts = hr_shapes.MAX_PARTS
         self.floor_colors = tuple(tuple(lt.rgb255(c) / 255.0) for c in lt.FLOOR_COLORS)
         super().__init__(**kwargs)
@@ -117,10 +118,11 @@ class LanguageEnv(DMLabEnv):
         self.task = task
         self._task_frame = getattr(self, "frames", 0)
         h, w = self.map_shape
-        # DMLab's "." floor and "O" object marks are floor cells of our text maps
-        rows = [r.replace(".", " ").replace("O", " ").ljust(w, "*") for r in task.entity]
-        rows += ["*" * w] * (h - len(rows))
-        var = [r.ljust(w, ".") for r in task.variations] + ["." * w] * (h - len(task.variations))
+        # DMLab's "." floor and "O" object marks are floor cells of our text maps, which
+        # sit at row and column 1 of the arena's map inside a border of walls
+        rows = ["*" + r.replace(".", " ").replace("O", " ") for r in task.entity]
+        rows = ["*" * w] + [r.ljust(w, "*") for r in rows] + ["*" * w] * (h - 1 - len(rows))
+        var = ["." * w] + [("." + r).ljust(w, ".") for r in task.variations] + ["." * w] * (h - 1 - len(task.variations))
         text = tm.parse("\n".join(rows), "\n".join(var))
         color = np.full((h, w), -1, dtype=np.int64)
         letters = np.array([list(r) for r in var])
@@ -130,7 +132,7 @@ class LanguageEnv(DMLabEnv):
         for slot in range(self.n_items):
             if slot < len(task.objs):
                 o = task.objs[slot]
-                self._place_item(slot, hr_shapes.scaled(o.shape, o.size), o.cell,
+                self._place_item(slot, hr_shapes.scaled(o.shape, o.size), (o.cell[0] + 1, o.cell[1] + 1),
                                  hr_shapes.part_colors(o.pattern, o.rgb, o.rgb2))
                 self._active[slot] = o.can_pickup
             else:
@@ -139,7 +141,7 @@ class LanguageEnv(DMLabEnv):
         spawn = task.spawns[int(rng.integers(len(task.spawns)))]
         spread = task.spawn_range
         yaw = rng.uniform(0.0, 360.0) if spread >= 360 else (rng.random() - 0.5) * spread
-        self._spawn(spawn, float(yaw) % 360.0)
+        self._spawn((spawn[0] + 1, spawn[1] + 1), float(yaw) % 360.0)
 
     def _on_pickup(self, slot: int) -> float:
         if self.frames == self._task_frame:
