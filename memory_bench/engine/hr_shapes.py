@@ -17,7 +17,7 @@ of :data:`memory_bench.engine.arena.SHAPES`: ``kind`` ``"sphere"`` or ``"cylinde
 shape; 1: its second colour) or a fixed RGB for small details.
 
 DMLab facts (``game_scripts/common/human_recognisable_pickups.lua`` and
-``game_scripts/levels/language/object_generator.lua``): the 40 shape names, the three
+``game_scripts/language/object_generator.lua``): the 40 shape names, the three
 sizes and their scales (:data:`SCALES`, with the per-shape :data:`CUSTOM_SCALES`), the
 13 colour names and their HSL values (:data:`COLORS`) and the 9 pattern names
 (:data:`PATTERNS`). DMLab paints a pattern as a two-colour texture over the model; we

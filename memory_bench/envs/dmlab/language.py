@@ -57,7 +57,7 @@ class LanguageEnv(DMLabEnv):
     Each task lays one of the level's text maps with objects of DMLab's 40
     human-recognisable shapes (drawn from spheres and cylinders), in DMLab's colours
     and sizes, and writes an instruction ("hat", "Pick the red object in the blue
-    room", "Are all cars green?" ...) into the observation. Picking up objects pays
+    room", "Are all car objects green?" ...) into the observation. Picking up objects pays
     the task's rewards; a task ends (the map restarts with a new task and a new
     instruction) as DMLab's reward controller says: at the goal, at a wrong pickup,
     or when every goal object of an "every X" task is taken. See
@@ -81,6 +81,10 @@ class LanguageEnv(DMLabEnv):
     ## Arguments
     ``level``: one of :data:`memory_bench.envs.dmlab.language_tasks.LEVELS`;
     ``instruction``: ``"text"`` or ``"tokens"``; :class:`DMLabEnv`'s keyword arguments.
+
+    ## Version History
+    * v0: first version (2026-12): DMLab-30's four language levels, with our own
+      primitive-built objects and numpy random streams.
     """
 
     def __init__(self, level: str, instruction: str = "text", **kwargs: Any):

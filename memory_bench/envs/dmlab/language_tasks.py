@@ -36,7 +36,6 @@ draws, so a seed gives a different (equally distributed) task sequence than DMLa
 
 from __future__ import annotations
 
-import colorsys
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -44,30 +43,20 @@ from typing import Any, Callable
 
 import numpy as np
 
-from memory_bench.engine.hr_shapes import COLOR_NAMES, SHAPE_NAMES
+from memory_bench.engine.hr_shapes import COLOR_NAMES, COLORS, PATTERNS, SHAPE_NAMES
 
 LEVELS = ("select_described_object", "select_located_object", "execute_random_task",
           "answer_quantitative_question")
 RGBCMY = ("red", "green", "blue", "cyan", "magenta", "yellow")
-PATTERNS = ("chequered", "crosses", "diagonal_stripe", "discs", "hex", "pinstripe", "solid", "spots", "swirls")
 SIZES = ("small", "medium", "large")
 DO_NOT_PLACE = "DO_NOT_PLACE"
 ANY = "any"
 #: Floor colours the levels lay on their coloured regions (indices of the env's floor materials).
 FLOOR_COLORS = RGBCMY + ("orange", "black")
 
-_HSL = {
-    "black": (0, 0, 0), "gray": (0, 0, 50), "white": (0, 0, 100), "red": (0, 100, 50),
-    "orange": (30, 100, 50), "brown": (30, 51, 40), "yellow": (60, 100, 50), "green": (120, 100, 50),
-    "cyan": (180, 100, 50), "blue": (240, 100, 50), "purple": (270, 100, 50), "magenta": (300, 100, 50),
-    "pink": (330, 100, 50),
-}
-
-
 def rgb255(name: str) -> np.ndarray:
     """DMLab's RGB (0..255, float) of a colour name, without noise."""
-    h, s, lum = _HSL[name]
-    return np.array(colorsys.hls_to_rgb(h / 360.0, lum / 100.0, s / 100.0)) * 255.0
+    return np.array(COLORS[name]) * 255.0
 
 
 def noisy_rgb(name: str, rng: np.random.Generator, noise: float = 1.0) -> np.ndarray:
