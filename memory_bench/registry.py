@@ -195,6 +195,17 @@ def _language_entries() -> list[EnvEntry]:
     ]
 
 
+SKYMAZE_ENTRY_POINT = "memory_bench.envs.dmlab.skymaze:SkyMaze"
+
+
+def _skymaze_entries() -> list[EnvEntry]:
+    return [
+        EnvEntry(id=f"DMLab-skymaze_{name}-v0", family="DMLab-SkyMaze", kwargs={"level": name},
+                 max_episode_steps=60 * 60 // 4, entry_point=SKYMAZE_ENTRY_POINT, vector_entry_point=None)
+        for name in ("irreversible_path_hard", "irreversible_path_varied")
+    ]
+
+
 def hold_out_kwargs(env_id: str) -> dict[str, Any]:
     """``{"allow_hold_out_levels": True}`` for a hold-out id (DMLab's test levels, which
     refuse to load without it), else ``{}``: for evaluation tools that make any id."""
@@ -205,7 +216,7 @@ def hold_out_kwargs(env_id: str) -> dict[str, Any]:
 #: Every env id of the package, by id.
 ENVS: dict[str, EnvEntry] = {
     e.id: e for e in _memory_maze_entries() + _alchemy_entries() + _psychlab_entries() + _explore_entries()
-    + _rooms_entries() + _language_entries()
+    + _rooms_entries() + _language_entries() + _skymaze_entries()
 }
 
 

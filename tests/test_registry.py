@@ -48,12 +48,14 @@ def test_every_original_id_is_registered():
     language = {f"DMLab-language_{t}-v0" for t in (
         "select_described_object", "select_located_object", "execute_random_task", "answer_quantitative_question")}
     assert language == set(families()["DMLab-Language"])
+    skymaze = {f"DMLab-skymaze_irreversible_path_{t}-v0" for t in ("hard", "varied")}
+    assert skymaze == set(families()["DMLab-SkyMaze"])
     assert {i for i, e in ENVS.items() if e.hold_out} == {
         "DMLab-rooms_collect_good_objects_test-v0", "DMLab-rooms_exploit_deferred_effects_test-v0"}
-    assert set(ENVS) == expected | alchemy | dmlab | suite | explore | suite_explore | rooms | language
+    assert set(ENVS) == expected | alchemy | dmlab | suite | explore | suite_explore | rooms | language | skymaze
     assert list(families()) == ["MemoryMaze", "Alchemy", "DMLab-PsychLab", "MemoryTasks-PsychLab", "DMLab-Explore",
-                                "MemoryTasks-Explore", "DMLab-Rooms", "DMLab-Language"]
-    for env_id in expected | alchemy | dmlab | suite | explore | suite_explore | rooms | language:
+                                "MemoryTasks-Explore", "DMLab-Rooms", "DMLab-Language", "DMLab-SkyMaze"]
+    for env_id in expected | alchemy | dmlab | suite | explore | suite_explore | rooms | language | skymaze:
         assert f"memory_bench:{env_id}".split(":")[1] in gym.registry
 
 
@@ -99,6 +101,13 @@ def test_check_env(env_id):
         if ENVS[env_id].hold_out:
             with pytest.raises(ValueError, match="allow_hold_out_levels=True"):
                 gym.make(f"memory_bench:{env_id}")
+        return
+    if ENVS[env_id].family == "DMLab-SkyMaze":
+        base = env.unwrapped
+        assert base.observation_space.shape == (72, 96, 3) and base.action_space == gym.spaces.Discrete(9)
+        assert base.max_steps == 900 == ENVS[env_id].max_episode_steps == gym.spec(env_id).max_episode_steps
+        assert base.difficulty == (0.9 if env_id.endswith("hard-v0") else None)
+        env.close()
         return
     if ENVS[env_id].family == "DMLab-Language":
         base = env.unwrapped

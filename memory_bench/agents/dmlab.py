@@ -50,6 +50,8 @@ PUBLISHED = {
     "rooms_select_nonmatching_object": (65.9, 0.312),
     "rooms_watermaze": (54.0, 4.065),
     "rooms_keys_doors_puzzle": (53.8, 4.135),
+    "skymaze_irreversible_path_hard": (100.0, 0.1),
+    "skymaze_irreversible_path_varied": (100.0, 14.4),
     "language_select_described_object": (389.5, -0.07),
     "language_select_located_object": (280.7, 1.929),
     "language_execute_random_task": (254.05, -5.913),
@@ -247,6 +249,10 @@ def oracle_for(env_id: str):
         return KeysDoorsOracle()
     if family == "DMLab-Rooms":
         return RoomsOracle()
+    if family == "DMLab-SkyMaze":
+        from memory_bench.envs.dmlab.skymaze import SkyMazeOracle
+
+        return SkyMazeOracle()
     if family == "DMLab-Language":
         from memory_bench.agents.language import InstructionAgent
 
@@ -306,16 +312,16 @@ def table(results: dict[str, dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     from memory_bench.registry import ENVS
 
-    ids = [i for i, e in ENVS.items() if "Explore" in e.family or e.family in ("DMLab-Rooms", "DMLab-Language")]
+    ids = [i for i, e in ENVS.items() if "Explore" in e.family or e.family in ("DMLab-Rooms", "DMLab-Language", "DMLab-SkyMaze")]
     p = argparse.ArgumentParser(prog="python -m memory_bench.agents.dmlab", description=__doc__.split("\n\n")[0])
     p.add_argument("--episodes", type=int, default=30)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--levels", nargs="*", default=ids, help="env ids (default: every explore, rooms and language id)")
+    p.add_argument("--levels", nargs="*", default=ids, help="env ids (default: every explore, rooms, language and sky maze id)")
     p.add_argument("--json", type=Path, help="also write the results here")
     args = p.parse_args(argv)
     bad = [i for i in args.levels if i not in ids]
     if bad:
-        p.error(f"not explore, rooms or language ids: {bad}; choose from {ids}")
+        p.error(f"not explore, rooms, language or sky maze ids: {bad}; choose from {ids}")
     if args.episodes < 1:
         p.error(f"--episodes={args.episodes} must be >= 1")
     results = scores(args.levels, args.episodes, args.seed)

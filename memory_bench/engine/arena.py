@@ -380,6 +380,21 @@ class Arena:
         m.geom_group[self.floor_geoms[:h, :w]] = np.where(shut, HIDDEN_GROUP, self._visible)
         model_changed(m)
 
+    def set_heights(self, wall_lo: np.ndarray, wall_hi: np.ndarray, floor_z: np.ndarray) -> None:
+        """Per cell: the wall box spans ``wall_lo`` .. ``wall_hi`` u in z and the floor
+        tile lies at ``floor_z`` u (maps with heights: the platforms of a sky maze, each a
+        slab under its own floor tile). Maps smaller than the arena set its top-left
+        corner; every other cell keeps its size."""
+        m = self.model
+        h, w = np.shape(wall_lo)
+        lo, hi = np.asarray(wall_lo, float) * UNIT, np.asarray(wall_hi, float) * UNIT
+        walls, floors = self.wall_geoms[:h, :w], self.floor_geoms[:h, :w]
+        m.geom_size[walls, 2] = (hi - lo) / 2
+        m.geom_pos[walls, 2] = (hi + lo) / 2
+        m.geom_pos[floors, 2] = np.asarray(floor_z, float) * UNIT
+        mujoco.mj_kinematics(m, self.data)
+        model_changed(m)
+
     def set_static(self, name: str, *, visible: bool | None = None, look: int | None = None,
                    lo=None, hi=None) -> None:
         """Shows or hides static ``name``, switches it to its ``look``-th look, or moves
@@ -397,10 +412,11 @@ class Arena:
             mujoco.mj_kinematics(m, self.data)
         model_changed(m)
 
-    def set_item(self, slot: int, shape: str | None, xy_units=(0.0, 0.0), colors=None) -> None:
+    def set_item(self, slot: int, shape: str | None, xy_units=(0.0, 0.0), colors=None, z_units: float = 0.0) -> None:
         """Makes pickup slot ``slot`` show ``shape`` (a :data:`SHAPES` name or a tuple of
         parts; None hides it) standing at DMLab point ``xy_units``; ``colors`` ``(2, 3)`` for two-colour
-        shapes. Call :meth:`commit_items` after the last change."""
+        shapes; ``z_units`` lifts it onto a floor at that height. Call :meth:`commit_items`
+        after the last change."""
         m = self.model
         geoms = self.item_geoms[slot]
         self.item_shapes[slot] = shape
@@ -421,7 +437,7 @@ class Arena:
             m.geom_pos[g] = (x * UNIT, 0.0, z * UNIT)
             rgb = np.asarray(colors[color] if isinstance(color, int) else color, dtype=np.float64)
             m.geom_rgba[g] = (*rgb, 1.0)
-        self.data.mocap_pos[self.item_mocap[slot]] = (xy_units[0] * UNIT, xy_units[1] * UNIT, 0.0)
+        self.data.mocap_pos[self.item_mocap[slot]] = (xy_units[0] * UNIT, xy_units[1] * UNIT, z_units * UNIT)
 
     def hide_item(self, slot: int) -> None:
         """Takes a pickup out of view (it was collected): moves it under the floor, no

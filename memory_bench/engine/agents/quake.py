@@ -6,8 +6,9 @@ simulator: each frame (1/60 s of the agent's time, 16 ms of engine time) it turn
 towards the wished direction, then slides the player's box through the world (clipping
 its velocity against every surface it meets, stepping up ledges of up to 18 u, falling
 under gravity). This module reimplements those rules for the solids a text level is
-made of: the text map's wall cells (100 u squares standing on the floor), extra boxes,
-and the floor plane ``z = 0``. Lengths are DMLab game units (u), times seconds.
+made of: the text map's solid cells (100 u square columns standing on the floor, each
+as tall as the level says: walls, or the platforms of a sky maze), extra boxes, and the
+floor plane ``z = 0``. Lengths are DMLab game units (u), times seconds.
 
 What is reproduced, with Quake III's names: ``PM_Friction`` (stop speed 100, friction
 6), ``PM_Accelerate`` (ground 10, air 1), ``PM_CmdScale`` (the wished speed never
@@ -151,8 +152,8 @@ def trace(sx, sy, sz, ex, ey, ez, mins, maxs, solid, cell, wall_top, boxes, tr):
     fraction of the move done, the normal of the surface hit, startsolid and allsolid.
 
     The world: the floor (everything below z = 0), each ``solid[row, col]`` cell as a
-    box ``cell`` u wide from z = 0 to ``wall_top`` (row 0 at the top, as the text), and
-    the ``boxes`` rows ``(x0, y0, z0, x1, y1, z1)``."""
+    box ``cell`` u wide from z = 0 to ``wall_top[row, col]`` (row 0 at the top, as the
+    text), and the ``boxes`` rows ``(x0, y0, z0, x1, y1, z1)``."""
     tr[0] = 1.0
     tr[1] = 0.0
     tr[2] = 0.0
@@ -174,7 +175,7 @@ def trace(sx, sy, sz, ex, ey, ez, mins, maxs, solid, cell, wall_top, boxes, tr):
             if solid[r, c]:
                 bx = c * cell
                 by = (h - 1 - r) * cell
-                _clip_box(sx, sy, sz, ex, ey, ez, bx, by, 0.0, bx + cell, by + cell, wall_top, mins, maxs, tr)
+                _clip_box(sx, sy, sz, ex, ey, ez, bx, by, 0.0, bx + cell, by + cell, wall_top[r, c], mins, maxs, tr)
     for k in range(boxes.shape[0]):
         _clip_box(sx, sy, sz, ex, ey, ez, boxes[k, 0], boxes[k, 1], boxes[k, 2], boxes[k, 3], boxes[k, 4], boxes[k, 5], mins, maxs, tr)
 
@@ -465,11 +466,12 @@ def new_state() -> tuple[np.ndarray, np.ndarray]:
     return np.zeros(STATE_SIZE), np.zeros(FLAGS_SIZE, dtype=np.int64)
 
 
-def spawn(st: np.ndarray, fl: np.ndarray, x: float, y: float, yaw_deg: float) -> None:
-    """Puts the player at rest on the floor at (x, y) facing ``yaw_deg``."""
+def spawn(st: np.ndarray, fl: np.ndarray, x: float, y: float, yaw_deg: float, floor_z: float = 0.0) -> None:
+    """Puts the player at rest on the floor at (x, y) facing ``yaw_deg`` (a floor at
+    height ``floor_z``: a platform's top)."""
     st[:] = 0.0
     st[X], st[Y] = x, y
-    st[Z] = -PLAYER_MINS[2] + SURFACE_CLIP_EPSILON  # where a dropped player comes to rest
+    st[Z] = floor_z - PLAYER_MINS[2] + SURFACE_CLIP_EPSILON  # where a dropped player comes to rest
     st[YAW] = yaw_deg % 360.0
     fl[:] = 0
     fl[ON_GROUND] = 1

@@ -115,6 +115,8 @@ class DMLabEnv(gym.Env):
     }
     #: The action the GUI plays when no key is held: fire, which does nothing in these levels.
     idle_action = "fire"
+    #: False where the level script zeroes jump and crouch (DMLab's ``modifyControl``).
+    allow_jump_crouch = True
 
     def __init__(
         self,
@@ -175,7 +177,7 @@ class DMLabEnv(gym.Env):
         self._touched = np.zeros(self.n_items, dtype=bool)
         self._solid = np.zeros(self.map_shape, dtype=bool)
         self._boxes = _EMPTY_BOXES
-        self._wall_top = self.arena.cfg.wall_height
+        self._wall_top = np.full(self.map_shape, float(self.arena.cfg.wall_height))  # u, per cell
         self._needs_reset = True
         self._window = HumanWindow(f"memory_bench: {type(self).__name__}", target=480)
         self.map: tm.TextMap | None = None
@@ -229,9 +231,10 @@ class DMLabEnv(gym.Env):
         x, y = tm.cell_centre(np.asarray(cell), self.map.shape[0])
         self._spawn_at(float(x), float(y), yaw_deg)
 
-    def _spawn_at(self, x: float, y: float, yaw_deg: float) -> None:
-        """Puts the agent at rest on the floor at DMLab point (x, y) facing ``yaw_deg``."""
-        quake.spawn(self._state, self._flags, float(x), float(y), yaw_deg)
+    def _spawn_at(self, x: float, y: float, yaw_deg: float, z: float = 0.0) -> None:
+        """Puts the agent at rest on the floor (``z`` u high) at DMLab point (x, y)
+        facing ``yaw_deg``."""
+        quake.spawn(self._state, self._flags, float(x), float(y), yaw_deg, float(z))
 
     def _place_item(self, slot: int, shape: str | None, cell=None, colors=None) -> None:
         """Shows ``shape`` (None: an empty slot) at the centre of text-map ``cell``."""
@@ -242,13 +245,15 @@ class DMLabEnv(gym.Env):
         self._place_item_at(slot, shape, (float(x), float(y)), colors)
 
     def _place_item_at(self, slot: int, shape: str | None, xy=(0.0, 0.0), colors=None,
-                       half: float = ITEM_HALF) -> None:
-        """Shows ``shape`` standing at DMLab point ``xy`` as a pickup whose trigger box
-        reaches ``half`` u either side of its origin (None: the slot is emptied)."""
-        self.arena.set_item(slot, shape, xy, colors)
+                       half: float = ITEM_HALF, z: float = 0.0) -> None:
+        """Shows ``shape`` standing at DMLab point ``xy`` (on a floor ``z`` u high) as a
+        pickup whose trigger box reaches ``half`` u either side of its origin (None: the
+        slot is emptied)."""
+        self.arena.set_item(slot, shape, xy, colors, z_units=z)
         self._active[slot] = shape is not None
         if shape is not None:
             self._items[slot, :2] = xy
+            self._items[slot, 2] = z + ITEM_Z
             self._items[slot, 3] = half
 
     def _place_trigger(self, slot: int, xy, half: float) -> None:
@@ -310,7 +315,7 @@ class DMLabEnv(gym.Env):
         """A raw DMLab action as the usercmd of :func:`quake.run_frames`: (forward,
         right, up, yaw turn, pitch turn)."""
         look_lr, look_du, strafe, move, _fire, jump, crouch = (int(v) for v in raw)
-        up = quake.MOVE_SCALE * (jump - crouch)  # both held cancel, as in DMLab
+        up = quake.MOVE_SCALE * (jump - crouch) if self.allow_jump_crouch else 0.0  # both held cancel, as in DMLab
         return np.array([
             quake.MOVE_SCALE * move, quake.MOVE_SCALE * strafe, up,
             -look_lr * quake.LOOK_DEGREES_PER_PIXEL, look_du * quake.LOOK_DEGREES_PER_PIXEL,
