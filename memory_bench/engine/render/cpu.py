@@ -287,18 +287,25 @@ class CpuRenderer:
         origin = lo[:, :2].min(axis=0) if n else np.zeros(2)
         shape = np.maximum(1, np.ceil((hi[:, :2].max(axis=0) - origin) / cell - 1e-9).astype(np.int64)) if n else np.ones(2, np.int64)
         self._grid_origin, self._grid_cell, self._grid_shape = origin.astype(np.float64), cell.astype(np.float64), shape
-        pair_geom, pair_cell, pair_fills = [], [], []
+        # every (geom, lattice cell it overlaps) pair, geom by geom, row by row of cells
+        # (numpy, not a Python loop: levels with moving statics re-lay the lattice per reset)
         eps = 1e-6
-        for k in range(n):
-            x0, y0 = np.floor((lo[k, :2] - origin) / cell + eps).astype(int)
-            x1, y1 = np.ceil((hi[k, :2] - origin) / cell - eps).astype(int)
-            for cy in range(max(0, y0), min(shape[1], max(y1, y0 + 1))):
-                for cx in range(max(0, x0), min(shape[0], max(x1, x0 + 1))):
-                    cell_lo = origin + cell * np.array([cx, cy])
-                    pair_geom.append(k)
-                    pair_cell.append(cy * shape[0] + cx)
-                    pair_fills.append(bool(np.all(np.abs(lo[k, :2] - cell_lo) <= 1e-8 + 1e-5 * np.abs(cell_lo))
-                                           and np.all(np.abs(hi[k, :2] - cell_lo - cell) <= 1e-8 + 1e-5 * np.abs(cell_lo + cell))))
+        c0 = np.floor((lo[:, :2] - origin) / cell + eps).astype(np.int64)
+        c1 = np.ceil((hi[:, :2] - origin) / cell - eps).astype(np.int64)
+        start = np.maximum(0, c0)
+        stop = np.minimum(shape, np.maximum(c1, c0 + 1))
+        span = np.maximum(0, stop - start)  # cells covered along x and y
+        count = span[:, 0] * span[:, 1]
+        pair_geom = np.repeat(np.arange(n), count)
+        local = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+        nx = np.maximum(span[pair_geom, 0], 1)
+        cx = start[pair_geom, 0] + local % nx
+        cy = start[pair_geom, 1] + local // nx
+        pair_cell = cy * shape[0] + cx
+        cell_lo = origin + cell * np.column_stack([cx, cy])
+        glo, ghi = lo[pair_geom, :2], hi[pair_geom, :2]
+        pair_fills = (np.all(np.abs(glo - cell_lo) <= 1e-8 + 1e-5 * np.abs(cell_lo), axis=1)
+                      & np.all(np.abs(ghi - cell_lo - cell) <= 1e-8 + 1e-5 * np.abs(cell_lo + cell), axis=1))
         order = np.argsort(np.array(pair_cell, dtype=np.int64), kind="stable")
         self._pair_geom = np.array(pair_geom, dtype=np.int64)[order]
         self._pair_cell = np.array(pair_cell, dtype=np.int64)[order]

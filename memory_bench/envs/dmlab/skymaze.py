@@ -74,26 +74,28 @@ def dfs_path(size: int, start, goal, rng: np.random.Generator) -> list[tuple[int
     from ``start`` that steps to a uniformly random unvisited neighbour (backing up
     when there is none) until the goal is next to it; the cells of the walk, start and
     goal included."""
-    visited = np.zeros((size, size), dtype=bool)
-    path = [tuple(start)]
-    visited[start] = True
-    if tuple(start) == tuple(goal):
+    start, goal = (int(start[0]), int(start[1])), (int(goal[0]), int(goal[1]))
+    path = [start]
+    if start == goal:
         return path
+    visited = {start}
+    draws = rng.random(4 * size * size)  # more than a walk over every cell can use
+    k = 0
     while path:
         r, c = path[-1]
         cands = []
-        for dr, dc in ((-1, 0), (0, 1), (1, 0), (0, -1)):
-            nr, nc = r + dr, c + dc
-            if (nr, nc) == tuple(goal):
-                path.append((nr, nc))
+        for nr, nc in ((r - 1, c), (r, c + 1), (r + 1, c), (r, c - 1)):
+            if (nr, nc) == goal:
+                path.append(goal)
                 return path
-            if 0 <= nr < size and 0 <= nc < size and not visited[nr, nc]:
+            if 0 <= nr < size and 0 <= nc < size and (nr, nc) not in visited:
                 cands.append((nr, nc))
         if not cands:
             path.pop()
             continue
-        nxt = cands[int(rng.integers(len(cands)))]
-        visited[nxt] = True
+        nxt = cands[int(draws[k] * len(cands))]
+        k += 1
+        visited.add(nxt)
         path.append(nxt)
     return path
 
@@ -122,7 +124,7 @@ def generate(difficulty: float, rng: np.random.Generator) -> tuple[np.ndarray, t
         found = None
         for _ in range(MAX_ITERATIONS):
             path = dfs_path(size, start, goal, rng)
-            if len(path) - 1 - dist <= max_extra and any(not used[p] for p in path):
+            if len(path) - 1 - dist <= max_extra and not all(used[p] for p in path):
                 found = path
                 break
         if found is None:
