@@ -28,6 +28,7 @@ def main() -> None:
     save(explore_views(), "explore.png")
     save(rooms_views(), "rooms.png")
     save(language_views(), "language.png")
+    save(skymaze_views(), "skymaze.png")
     views = []
     for env_id in ("MemoryMaze-9x9-HD-v0", "MemoryMaze-9x9-Vis-v0", "MemoryMaze-9x9-Top-v0", "MemoryMaze-15x15-Oracle-Top-v0"):
         env = gym.make(f"memory_bench:{env_id}", **({"camera_resolution": 256} if env_id.endswith("Vis-v0") else {}))
@@ -229,6 +230,34 @@ def language_views() -> np.ndarray:
         print(f"{level}: {task.instruction!r}")
         env.close()
     return tile(panels, cols=2)
+
+
+def skymaze_views() -> np.ndarray:
+    """The hard sky maze at 240 x 320: from the start platform toward the goal, level
+    and looking down (the overview to plan with), and from a platform halfway down."""
+    from memory_bench.engine import textmap as tm
+    from memory_bench.engine.agents import quake
+    from memory_bench.envs.dmlab import skymaze as sk
+
+    env = sk.SkyMaze(height=240, width=320, show_clock=False)
+    env.reset(seed=0)
+    h = env.map.shape[0]
+    x, y = env._state[:2]
+    gx, gy = tm.cell_centre(np.array(env.goal), h)
+    yaw = float(np.degrees(np.arctan2(gy - y, gx - x)))
+    panels = []
+    for pitch in (0.0, 35.0):
+        env._spawn_at(x, y, yaw, z=float(sk.floor_units(env.heights[env.start])))
+        env._state[quake.PITCH] = pitch
+        panels.append(env._observe())
+    way = sk.route(env.heights, env.start, env.goal)
+    mid = way[len(way) // 2]
+    mx, my = tm.cell_centre(np.array(mid), h)
+    env._spawn_at(mx, my, float(np.degrees(np.arctan2(gy - my, gx - mx))), z=float(sk.floor_units(env.heights[mid])))
+    env._state[quake.PITCH] = 20.0
+    panels.append(env._observe())
+    env.close()
+    return tile(panels, cols=3)
 
 
 if __name__ == "__main__":
