@@ -15,6 +15,12 @@ Protocol:
   rerun with different settings (env, policy, seed, steps, split) is refused.
 * ``--workers K`` processes (``spawn``), each with its own env, take episodes from a
   shared queue; a progress bar counts finished trajectories.
+* ``--backend ray`` runs each episode as a Ray task instead (``ray.init()`` on this
+  machine with ``--workers`` CPUs, or ``--address`` to join a running cluster). A task
+  records its episode in a Ray worker (which keeps its env between tasks) and returns
+  the arrays; this process writes every file, so the cluster needs no shared disk and
+  the files are byte-identical to the local backend's for the same settings. At most
+  twice as many tasks as CPUs are in flight, so memory stays bounded.
 * The policies see the dict observation (image and probe keys); a plain image id is
   wrapped with :class:`memory_bench.wrappers.ProbeObservations` (``to="obs"``).
 """
@@ -36,6 +42,7 @@ from memory_bench._io import atomic_write, positive_int
 from memory_bench.data import EpisodeRecorder, save_npz, split_of
 
 POLICIES = ("explorer", "random", "oracle")
+BACKENDS = ("local", "ray")
 METADATA = "dataset.json"
 _WORKER: dict[str, Any] = {}
 
@@ -101,6 +108,49 @@ def _run_episode(index: int) -> tuple[int, int, float]:
     return index, len(arrays["reward"]) - 1, float(arrays["reward"].sum())
 
 
+def _ray_episode(args: tuple, index: int) -> dict[str, np.ndarray]:
+    """A Ray task: episode ``index``'s arrays (the worker process keeps its env for the
+    next task of the same run)."""
+    if _WORKER.get("args") != args:
+        _WORKER.clear()
+        _init_worker(*args)
+        _WORKER["args"] = args
+    w = _WORKER
+    env_seed, agent_seed = episode_seeds(w["seed"], index)
+    return record_episode(w["env"], w["policy"], env_seed, agent_seed)
+
+
+def _generate_ray(args: tuple, todo: list[int], workers: int, address: str | None, out: Path, split: bool, on_done):
+    try:
+        import ray
+    except ImportError as e:
+        raise SystemExit("--backend ray needs ray: pip install 'ray>=2.9'") from e
+    started = not ray.is_initialized()
+    if started:
+        if address:
+            ray.init(address=address, log_to_driver=False)
+        else:
+            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+    try:
+        task = ray.remote(num_cpus=1)(_ray_episode)
+        cpus = max(1, int(ray.cluster_resources().get("CPU", workers)))
+        pending: dict[Any, int] = {}
+        queue = list(todo)
+        while queue or pending:
+            while queue and len(pending) < 2 * cpus:
+                i = queue.pop(0)
+                pending[task.remote(args, i)] = i
+            ready, _ = ray.wait(list(pending), num_returns=1)
+            for ref in ready:
+                i = pending.pop(ref)
+                arrays = ray.get(ref)
+                save_npz(episode_path(out, i, split), arrays)
+                on_done(len(arrays["reward"]) - 1, float(arrays["reward"].sum()))
+    finally:
+        if started:
+            ray.shutdown()
+
+
 def _check_metadata(out: Path, meta: dict[str, Any]) -> None:
     path = out / METADATA
     if path.exists():
@@ -136,12 +186,21 @@ def generate(
     split: bool = False,
     max_steps: int | None = None,
     progress: bool = True,
+    backend: str = "local",
+    address: str | None = None,
 ) -> dict[str, Any]:
-    """Generates (or completes) a dataset; returns a summary (episodes written, skipped, time)."""
+    """Generates (or completes) a dataset; returns a summary (episodes written, skipped, time).
+
+    ``backend="ray"`` runs the episodes as Ray tasks (a local Ray with ``workers`` CPUs,
+    or the cluster at ``address``); the files are the same as the local backend's."""
     from tqdm import tqdm
 
     if policy not in POLICIES:
         raise ValueError(f"unknown policy {policy!r}; choose one of {', '.join(POLICIES)}")
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    if address is not None and backend != "ray":
+        raise ValueError(f"address={address!r} is for backend='ray' (got backend={backend!r})")
     out = Path(out)
     folders = [out / "train", out / "eval"] if split else [out]
     for folder in folders:
@@ -156,8 +215,17 @@ def generate(
     rewards: list[float] = []
     bar = tqdm(total=episodes, initial=done_before, unit="traj", desc=f"{env_id} {policy}", disable=not progress, file=sys.stderr)
     args = (env_id, max_steps, policy, int(seed), str(out), bool(split))
+    def done(n: int, r: float) -> None:
+        nonlocal steps
+        steps += n
+        rewards.append(r)
+        bar.update(1)
+
     try:
-        if workers <= 1 or len(todo) <= 1:
+        if backend == "ray":
+            if todo:
+                _generate_ray(args, todo, workers, address, out, bool(split), done)
+        elif workers <= 1 or len(todo) <= 1:
             _init_worker(*args)
             results = map(_run_episode, todo)
             for _, n, r in results:
@@ -209,6 +277,10 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--seed", type=int, default=0, help="run seed; episode i's seeds come from (seed, i)")
     g.add_argument("--split", action="store_true", help="write train/ and eval/ folders, one episode in 30 to eval (29k/1k)")
     g.add_argument("--max-steps", type=_positive_int, default=None, help="steps per trajectory (default: the env's episode length)")
+    g.add_argument("--backend", choices=BACKENDS, default="local",
+                   help="local: worker processes on this machine; ray: Ray tasks (default: local)")
+    g.add_argument("--address", default=None,
+                   help="with --backend ray: the address of a running Ray cluster (default: start Ray here)")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
@@ -218,7 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "generate":
         summary = generate(
             args.env, args.episodes, args.out, workers=args.workers, policy=args.policy, seed=args.seed,
-            split=args.split, max_steps=args.max_steps, progress=not args.quiet,
+            split=args.split, max_steps=args.max_steps, progress=not args.quiet, backend=args.backend,
+            address=args.address,
         )
         rate = summary["trajectories_per_minute"]
         print(
