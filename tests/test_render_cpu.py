@@ -209,3 +209,58 @@ def test_unsupported_geom_is_refused():
     spec.worldbody.add_geom(type=mujoco.mjtGeom.mjGEOM_CAPSULE, size=[0.1, 0.2, 0])
     with pytest.raises(NotImplementedError, match="mjGEOM_CAPSULE.*renderer='mujoco'"):
         CpuRenderer(spec.compile(), 8, 8)
+
+
+def _terrain_scene():
+    """A hilly 65 x 65 heightfield 40 m square with a box on it and a camera over it."""
+    n = 65
+    xs = np.linspace(0.0, 1.0, n)
+    gx, gy = np.meshgrid(xs, xs)
+    z = 0.5 + 0.25 * np.sin(6 * gx) * np.cos(5 * gy) + 0.2 * np.exp(-((gx - 0.5) ** 2 + (gy - 0.6) ** 2) * 20)
+    z = (z - z.min()) / (z.max() - z.min())
+    spec = mujoco.MjSpec()
+    hf = spec.add_hfield(name="terrain", nrow=n, ncol=n, size=[20, 20, 4, 0.5])
+    hf.userdata = z.ravel().tolist()
+    spec.worldbody.add_geom(name="terrain", type=mujoco.mjtGeom.mjGEOM_HFIELD, hfieldname="terrain",
+                            rgba=[0.3, 0.6, 0.2, 1])
+    spec.worldbody.add_geom(name="box", type=mujoco.mjtGeom.mjGEOM_BOX, size=[1, 1, 3], pos=[5, 0, 3],
+                            rgba=[0.8, 0.2, 0.2, 1])
+    cam = spec.worldbody.add_body(name="cam", pos=[-18, -18, 4])
+    cam.add_camera(name="eye", fovy=60, xyaxes=[1, -1, 0, 0.15, 0.15, 1])
+    m = spec.compile()
+    d = mujoco.MjData(m)
+    mujoco.mj_forward(m, d)
+    return m, d
+
+
+def test_heightfield_terrain_is_drawn_deterministically():
+    m, d = _terrain_scene()
+    r = CpuRenderer(m, 60, 80)
+    a = r.render(d, 0, np.zeros((60, 80, 3), np.uint8)).copy()
+    seg = r.segmentation.copy()
+    b = CpuRenderer(m, 60, 80).render(d, 0, np.zeros((60, 80, 3), np.uint8))
+    assert np.array_equal(a, b)
+    terrain = mujoco.mj_name2id(m, mujoco.mjtObj.mjOBJ_GEOM, "terrain")
+    box = mujoco.mj_name2id(m, mujoco.mjtObj.mjOBJ_GEOM, "box")
+    assert (seg == terrain).mean() > 0.5 and (seg == box).any() and (seg == -1).any()
+    # slopes facing the light are brighter than those facing away: shading varies
+    assert np.ptp(a[seg == terrain][:, 1].astype(int)) > 20
+    # per-vertex colours replace the geom colour
+    r.set_terrain_colors(np.full((65, 65, 3), (0.9, 0.1, 0.1)))
+    red = r.render(d, 0, np.zeros((60, 80, 3), np.uint8))
+    assert (red[seg == terrain][:, 0] > red[seg == terrain][:, 1]).all()
+
+
+@needs_gl
+def test_heightfield_silhouettes_match_mujoco():
+    m, d = _terrain_scene()
+    r = CpuRenderer(m, 120, 160)
+    r.render(d, 0, np.zeros((120, 160, 3), np.uint8))
+    gl = mujoco.Renderer(m, 120, 160)
+    try:
+        gl.enable_segmentation_rendering()
+        gl.update_scene(d, camera=0)
+        seg = gl.render()[..., 0].astype(np.int64)
+    finally:
+        gl.close()
+    assert np.mean(seg == r.segmentation) > 0.999

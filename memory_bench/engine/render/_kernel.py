@@ -14,7 +14,9 @@ skybox cube texture.
 
 Encodings shared with the Python side:
 
-* static geom kinds: 0 box, 1 plane (horizontal, facing +z)
+* static geom kinds: 0 box, 1 plane (horizontal, facing +z); besides them at most one
+  heightfield (the terrain of outdoor levels), walked cell by cell and split into two
+  triangles per cell along its (0, 0)-(1, 1) diagonal, coloured per vertex
 * dynamic kinds: 0 sphere, 1 cylinder (along its local z)
 * ``seg``: the geom id a pixel shows, ``SITE_BASE + site id`` for a site, -1 for sky
 
@@ -364,6 +366,116 @@ def _screen_rects(cam_pos, cam_mat, tan_half_fovy, h, w, d_kind, d_pos, d_size):
 
 
 @nb.njit(cache=True, inline="always", error_model="numpy")
+def _ray_triangle(ox, oy, oz, dx, dy, dz, ax, ay, az, bx, by, bz, cx, cy, cz):
+    """Moller-Trumbore: the ray parameter of the hit on triangle abc (either side), or
+    -1.0; its barycentric (u, v) of b and c."""
+    e1x, e1y, e1z = bx - ax, by - ay, bz - az
+    e2x, e2y, e2z = cx - ax, cy - ay, cz - az
+    px = dy * e2z - dz * e2y
+    py = dz * e2x - dx * e2z
+    pz = dx * e2y - dy * e2x
+    det = e1x * px + e1y * py + e1z * pz
+    if abs(det) < 1e-18:
+        return -1.0, 0.0, 0.0
+    inv = 1.0 / det
+    sx, sy, sz = ox - ax, oy - ay, oz - az
+    u = (sx * px + sy * py + sz * pz) * inv
+    if u < 0.0 or u > 1.0:
+        return -1.0, 0.0, 0.0
+    qx = sy * e1z - sz * e1y
+    qy = sz * e1x - sx * e1z
+    qz = sx * e1y - sy * e1x
+    v = (dx * qx + dy * qy + dz * qz) * inv
+    if v < 0.0 or u + v > 1.0:
+        return -1.0, 0.0, 0.0
+    return (e2x * qx + e2y * qy + e2z * qz) * inv, u, v
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _ray_terrain(ox, oy, oz, dx, dy, dz, idx, idy, hf_origin, hf_cell, hf_z, hf_cmax, t_max):
+    """The first hit of the ray on the terrain heightfield before ``t_max``: (t, nx, ny,
+    nz, u, v, k) with the unit normal, barycentrics and vertex index ``k`` of the hit
+    triangle's first corner (the triangle is ``k``'s cell's lower (0) or upper (1) one,
+    returned as the sign of ``k``: >= 0 lower, < 0 upper, vertex ``-1 - k``); t = -1 if
+    none. The grid: vertex (r, c) at ``hf_origin + (c, r) * hf_cell``, height
+    ``hf_z[r, c]``; each cell is split along its (0, 0)-(1, 1) diagonal. Walks the cells
+    the ray crosses in 2D (DDA), testing a cell's triangles only where the ray dips to
+    the cell's highest corner (``hf_cmax``)."""
+    ny = hf_cmax.shape[0]
+    nx = hf_cmax.shape[1]
+    x0 = hf_origin[0]
+    y0 = hf_origin[1]
+    cw = hf_cell[0]
+    ch = hf_cell[1]
+    ta = (x0 - ox) * idx
+    tb = (x0 + nx * cw - ox) * idx
+    t_lo = max(0.0, min(ta, tb))
+    t_hi = min(t_max, max(ta, tb))
+    ta = (y0 - oy) * idy
+    tb = (y0 + ny * ch - oy) * idy
+    t_lo = max(t_lo, min(ta, tb))
+    t_hi = min(t_hi, max(ta, tb))
+    if t_lo >= t_hi:
+        return -1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0
+    px = ox + dx * (t_lo + 1e-9)
+    py = oy + dy * (t_lo + 1e-9)
+    cx = min(nx - 1, max(0, int(math.floor((px - x0) / cw))))
+    cy = min(ny - 1, max(0, int(math.floor((py - y0) / ch))))
+    step_x = 1 if dx > 0 else -1
+    step_y = 1 if dy > 0 else -1
+    tmx = (x0 + (cx + (1 if dx > 0 else 0)) * cw - ox) * idx
+    tmy = (y0 + (cy + (1 if dy > 0 else 0)) * ch - oy) * idy
+    tdx = cw * abs(idx)
+    tdy = ch * abs(idy)
+    t_cell = t_lo
+    while True:
+        t_exit = min(tmx, tmy, t_hi)
+        if min(oz + t_cell * dz, oz + t_exit * dz) <= hf_cmax[cy, cx]:
+            ax = x0 + cx * cw
+            ay = y0 + cy * ch
+            z00 = hf_z[cy, cx]
+            z10 = hf_z[cy, cx + 1]
+            z01 = hf_z[cy + 1, cx]
+            z11 = hf_z[cy + 1, cx + 1]
+            best = -1.0
+            bu = bv = 0.0
+            upper = False
+            # lower triangle (0,0) (1,0) (1,1); upper triangle (0,0) (1,1) (0,1)
+            t, u, v = _ray_triangle(ox, oy, oz, dx, dy, dz, ax, ay, z00, ax + cw, ay, z10, ax + cw, ay + ch, z11)
+            if t > 0.0 and t <= t_max:
+                best, bu, bv = t, u, v
+            t, u, v = _ray_triangle(ox, oy, oz, dx, dy, dz, ax, ay, z00, ax + cw, ay + ch, z11, ax, ay + ch, z01)
+            if t > 0.0 and t <= t_max and (best < 0.0 or t < best):
+                best, bu, bv = t, u, v
+                upper = True
+            if best > 0.0:
+                # the normal of the hit triangle, facing up
+                if upper:
+                    nxv = -(z11 - z01) * ch
+                    nyv = -(z01 - z00) * cw
+                else:
+                    nxv = -(z10 - z00) * ch
+                    nyv = -(z11 - z10) * cw
+                nzv = cw * ch
+                inv = 1.0 / math.sqrt(nxv * nxv + nyv * nyv + nzv * nzv)
+                k = cy * (nx + 1) + cx
+                return best, nxv * inv, nyv * inv, nzv * inv, bu, bv, (-1 - k if upper else k)
+        if t_exit >= t_hi:
+            break
+        t_cell = t_exit
+        along_x = tmx < tmy
+        if along_x:
+            cx += step_x
+            tmx += tdx
+        else:
+            cy += step_y
+            tmy += tdy
+        if cx < 0 or cx >= nx or cy < 0 or cy >= ny:
+            break
+    return -1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0
+
+
+@nb.njit(cache=True, inline="always", error_model="numpy")
 def _to_u8(x):
     """Rounds a colour channel to the nearest uint8, clamped."""
     val = x + 0.5
@@ -380,6 +492,7 @@ def _trace_rows(
     s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, z_top,
     d_kind, d_pos, d_rot, d_size, d_id, d_rgba,
     texels, mip_off, mip_w, mip_h, mip_first, sky_tex,
+    hf_origin, hf_cell, hf_z, hf_cmax, hf_rgb, hf_id,
 ):
     """Traces image rows ``i_start`` to ``i_stop``: what each pixel shows (``seg``), and
     its colour unless it is a textured static surface, whose hit goes to
@@ -531,6 +644,18 @@ def _trace_rows(
                     last_axis = 0 if along_x else 1
                     if cx < 0 or cx >= nx_cells or cy < 0 or cy >= ny_cells:
                         break
+                # ---- the terrain heightfield, if the world has one
+            hit_hf = 0.0
+            hu = hv = hnx = hny = hnz = 0.0
+            hk = 0
+            if hf_z.shape[0] > 1:
+                t, a0, a1, a2, a3, a4, a5 = _ray_terrain(ox, oy, oz, dx, dy, dz, idx, idy, hf_origin, hf_cell, hf_z,
+                                                         hf_cmax, best)
+                if t > 0.0 and t < best:
+                    best = t
+                    hit_hf = 1.0
+                    hit_static = -1
+                    hnx, hny, hnz, hu, hv, hk = a0, a1, a2, a3, a4, a5
                 # ---- moving geoms
             hit_dyn = -1
             nxh = 0.0
@@ -567,6 +692,21 @@ def _trace_rows(
                 cr = d_rgba[hit_dyn, 0] * 255.0 * (ambient[0] + diffuse[0] * lam)
                 cg = d_rgba[hit_dyn, 1] * 255.0 * (ambient[1] + diffuse[1] * lam)
                 cb = d_rgba[hit_dyn, 2] * 255.0 * (ambient[2] + diffuse[2] * lam)
+            elif hit_hf > 0.0:
+                seg[i, j] = hf_id
+                ncol = hf_z.shape[1]
+                k = hk if hk >= 0 else -1 - hk
+                r0 = k // ncol
+                c0 = k - r0 * ncol
+                w0 = 1.0 - hu - hv
+                if hk >= 0:  # lower triangle: (0,0) (1,0) (1,1)
+                    rb, cb_, rc, cc = r0, c0 + 1, r0 + 1, c0 + 1
+                else:  # upper triangle: (0,0) (1,1) (0,1)
+                    rb, cb_, rc, cc = r0 + 1, c0 + 1, r0 + 1, c0
+                lam = max(0.0, hnx * lx + hny * ly + hnz * lz)
+                cr = (w0 * hf_rgb[r0, c0, 0] + hu * hf_rgb[rb, cb_, 0] + hv * hf_rgb[rc, cc, 0]) * 255.0 * (ambient[0] + diffuse[0] * lam)
+                cg = (w0 * hf_rgb[r0, c0, 1] + hu * hf_rgb[rb, cb_, 1] + hv * hf_rgb[rc, cc, 1]) * 255.0 * (ambient[1] + diffuse[1] * lam)
+                cb = (w0 * hf_rgb[r0, c0, 2] + hu * hf_rgb[rb, cb_, 2] + hv * hf_rgb[rc, cc, 2]) * 255.0 * (ambient[2] + diffuse[2] * lam)
             elif hit_static >= 0:
                 g = hit_static
                 seg[i, j] = s_id[g]
@@ -765,6 +905,7 @@ def render_kernel(
     s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, s_map, z_top,
     geom_xpos, geom_xmat, site_xpos, site_xmat, dyn_geoms, sites, d_kind, d_size, d_id, d_rgba,
     texels, mip_off, mip_w, mip_h, mip_first, mip_count, sky_tex,
+    hf_origin, hf_cell, hf_z, hf_cmax, hf_rgb, hf_id,
 ):
     """Renders the whole image on the calling thread (without holding the GIL, so that
     threads can render several envs at once): a tracing pass that finds what each
@@ -780,7 +921,7 @@ def render_kernel(
     row_geoms, row_count = _row_lists(rects, h)
     sxs = _column_offsets(w, h, tan_half_fovy)
     _trace_rows(
-            0, h, rects, row_geoms, row_count, sxs, out, seg, depth, hit_f, hit_i, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_code, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, sky_tex)
+            0, h, rects, row_geoms, row_count, sxs, out, seg, depth, hit_f, hit_i, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_code, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, sky_tex, hf_origin, hf_cell, hf_z, hf_cmax, hf_rgb, hf_id)
     _shade_rows(0, h, sxs, hit_f, hit_i, out, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, s_lo, s_hi, s_rgba, s_tex, s_map, texels, mip_off, mip_w, mip_h, mip_first, mip_count)
 
 
@@ -793,6 +934,7 @@ def render_kernel_parallel(
     s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, s_map, z_top,
     geom_xpos, geom_xmat, site_xpos, site_xmat, dyn_geoms, sites, d_kind, d_size, d_id, d_rgba,
     texels, mip_off, mip_w, mip_h, mip_first, mip_count, sky_tex,
+    hf_origin, hf_cell, hf_z, hf_cmax, hf_rgb, hf_id,
 ):
     """Renders the whole image, rows (and then pairs of rows) spread over numba's threads."""
     h, w = out.shape[0], out.shape[1]
@@ -804,6 +946,6 @@ def render_kernel_parallel(
     sxs = _column_offsets(w, h, tan_half_fovy)
     for i in nb.prange(h):
         _trace_rows(
-            i, i + 1, rects, row_geoms, row_count, sxs, out, seg, depth, hit_f, hit_i, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_code, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, sky_tex)
+            i, i + 1, rects, row_geoms, row_count, sxs, out, seg, depth, hit_f, hit_i, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_code, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, sky_tex, hf_origin, hf_cell, hf_z, hf_cmax, hf_rgb, hf_id)
     for q in nb.prange((h + 1) // 2):
         _shade_rows(2 * q, min(h, 2 * q + 2), sxs, hit_f, hit_i, out, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, s_lo, s_hi, s_rgba, s_tex, s_map, texels, mip_off, mip_w, mip_h, mip_first, mip_count)

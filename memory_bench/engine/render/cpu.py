@@ -32,6 +32,7 @@ _BOX = int(mujoco.mjtGeom.mjGEOM_BOX)
 _PLANE = int(mujoco.mjtGeom.mjGEOM_PLANE)
 _SPHERE = int(mujoco.mjtGeom.mjGEOM_SPHERE)
 _CYLINDER = int(mujoco.mjtGeom.mjGEOM_CYLINDER)
+_HFIELD = int(mujoco.mjtGeom.mjGEOM_HFIELD)
 _TEX_2D = int(mujoco.mjtTexture.mjTEXTURE_2D)
 _TEX_SKYBOX = int(mujoco.mjtTexture.mjTEXTURE_SKYBOX)
 _DEFAULT_GEOM_RGBA = np.array([0.5, 0.5, 0.5, 1.0], dtype=np.float32)
@@ -120,7 +121,7 @@ class CpuRenderer:
         welded = (m.body_weldid[body] == 0) & (m.body_mocapid[body] < 0)
         self._static = np.flatnonzero(welded)
         self._dynamic = np.flatnonzero(~welded)
-        supported_static = (_BOX, _PLANE)
+        supported_static = (_BOX, _PLANE, _HFIELD)
         supported_dynamic = (_SPHERE, _CYLINDER)
         for ids, kinds, what in ((self._static, supported_static, "static"), (self._dynamic, supported_dynamic, "moving")):
             for g in ids:
@@ -142,6 +143,7 @@ class CpuRenderer:
         self._data = self._views = None
         self._seg = np.full((height, width), -1, dtype=np.int32)
         self._depth = np.zeros((height, width))
+        self._terrain_rgb: np.ndarray | None = None
         self._layout_static()
         on = 1.0 if m.vis.headlight.active else 0.0
         self._ambient = np.asarray(m.vis.headlight.ambient, dtype=np.float64) * on
@@ -181,8 +183,15 @@ class CpuRenderer:
             geom_xpos, geom_xmat, site_xpos, site_xmat, self._dyn_ids, self._sites,
             self._d_kind, self._d_size, self._d_id, self._d_rgba,
             self._texels, self._mip_off, self._mip_w, self._mip_h, self._mip_first, self._mip_count, self._sky_tex,
+            *self._terrain,
         )
         return out
+
+    def set_terrain_colors(self, rgb: np.ndarray | None) -> None:
+        """Per-vertex colours ``(nrow, ncol, 3)`` in 0..1 of the world's heightfield
+        (None: its geom colour, shaded by height), interpolated over each triangle."""
+        self._terrain_rgb = None if rgb is None else np.ascontiguousarray(rgb, dtype=np.float64)
+        self.invalidate()
 
     def invalidate(self) -> None:
         """Makes the next frame re-read what the model shows (see :func:`model_changed`)."""
@@ -312,6 +321,36 @@ class CpuRenderer:
         self._pair_fills = np.array(pair_fills, dtype=bool)[order]
         self._ncell = int(shape[0] * shape[1])
         self._laid_out = (m.geom_pos[ids].copy(), m.geom_size[ids].copy())
+        self._layout_terrain(data)
+
+    def _layout_terrain(self, data: mujoco.MjData) -> None:
+        """The heightfield geom (one at most), as the kernel's vertex grid: origin, cell
+        size, vertex heights, per-cell highest corner, vertex colours and geom id."""
+        m = self.model
+        hf = [g for g in self._static if int(m.geom_type[g]) == _HFIELD and self._visible_geom(g)]
+        if len(hf) > 1:
+            raise NotImplementedError("the cpu renderer draws one heightfield geom at most")
+        if not hf:
+            self._terrain = (np.zeros(2), np.ones(2), np.zeros((1, 1)), np.zeros((0, 0)), np.zeros((1, 1, 3)), -1)
+            return
+        g = hf[0]
+        if not np.allclose(data.geom_xmat[g], np.eye(3).ravel(), atol=1e-9):
+            raise NotImplementedError("the cpu renderer needs the heightfield axis-aligned")
+        h = int(m.geom_dataid[g])
+        nrow, ncol = int(m.hfield_nrow[h]), int(m.hfield_ncol[h])
+        rx, ry, top, _base = m.hfield_size[h]
+        adr = int(m.hfield_adr[h])
+        raw = np.asarray(m.hfield_data[adr: adr + nrow * ncol], dtype=np.float64).reshape(nrow, ncol)
+        x, y, z = data.geom_xpos[g]
+        z_v = z + raw * top
+        cmax = np.maximum(np.maximum(z_v[:-1, :-1], z_v[1:, :-1]), np.maximum(z_v[:-1, 1:], z_v[1:, 1:]))
+        rgb = self._terrain_rgb
+        if rgb is None or rgb.shape != (nrow, ncol, 3):
+            base = self._effective_rgba(np.array([g]))[0, :3].astype(np.float64)
+            rgb = base[None, None, :] * (0.8 + 0.2 * raw)[..., None]
+        origin = np.array([x - rx, y - ry])
+        cell = np.array([2 * rx / (ncol - 1), 2 * ry / (nrow - 1)])
+        self._terrain = (origin, cell, np.ascontiguousarray(z_v), np.ascontiguousarray(cmax), np.ascontiguousarray(rgb), int(g))
 
     def _refresh(self) -> None:
         """Re-reads what the model shows now: visibility, colours and textures of static
@@ -322,6 +361,10 @@ class CpuRenderer:
         if not (np.array_equal(m.geom_pos[ids], pos) and np.array_equal(m.geom_size[ids], size)):
             self._layout_static()  # a level moved or resized a static geom (a platform, a door)
             ids = self._s_ids_all
+        if self._terrain[5] >= 0 or self._terrain_rgb is not None:
+            data = mujoco.MjData(m)
+            mujoco.mj_kinematics(m, data)
+            self._layout_terrain(data)
         visible = self._visible(ids)
         self._s_rgba = self._effective_rgba(ids)[:, :3].astype(np.float64)
         self._s_tex, rep = self._textures(ids)
