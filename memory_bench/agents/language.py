@@ -133,14 +133,12 @@ class InstructionAgent(ExploreOracle):
         pos = env._state[quake.X: quake.Y + 1].copy()
         avoid = env._items[env._active & ~self._wanted, :2]
         # plan on the map with the other objects' cells blocked
-        solid = env._solid
         h = env.map.shape[0]
-        if len(avoid):
-            solid = solid.copy()
-            cells = tm.world_cell(avoid, h)
-            solid[cells[:, 0], cells[:, 1]] = True
+        solid = env._solid.copy()
+        cells = tm.world_cell(avoid, h)
+        solid[cells[:, 0], cells[:, 1]] = True
         here = tuple(tm.world_cell(pos, h))
-        solid[here] = False if solid is not env._solid else solid[here]
+        solid[here] = False  # the agent's own cell, if it stands on an object's
         dist = tm.distances(~solid, here)
         cells = tm.world_cell(targets, h)
         d = dist[cells[:, 0], cells[:, 1]]

@@ -338,12 +338,15 @@ class Arena:
 
     # ------------------------------------------------------------------ layout
     def apply_map(self, solid: np.ndarray, doors: np.ndarray, wall_tex: np.ndarray, floor_tex: np.ndarray,
-                  posters: np.ndarray, show_walls: bool = True, floor_color: np.ndarray | None = None) -> None:
+                  posters: np.ndarray, show_walls: bool | np.ndarray = True,
+                  floor_color: np.ndarray | None = None) -> None:
         """Shows a map: ``solid`` ``(H, W)`` bool walls, ``doors`` ``(H, W)`` bool closed
         doors (drawn solid in the door colour), ``wall_tex``/``floor_tex`` ``(H, W)``
         theme texture indices per cell, ``posters`` ``(H, W)`` poster index per wall cell
         (-1: none). Maps smaller than the arena fill its top-left corner.
-        ``show_walls=False`` draws no wall (DMLab's invisible ``poltergeist`` walls);
+        ``show_walls=False`` draws no wall (DMLab's invisible ``poltergeist`` walls); an
+        ``(H, W)`` bool mask draws the wall boxes of those cells instead of the solid ones
+        (a level whose boxes are something else: the platform slabs of a sky maze);
         ``floor_color`` ``(H, W)`` lays flat floor colour ``k`` of the config's
         ``floor_colors`` where it is ``k >= 0`` (DMLab's customisable floors)."""
         m = self.model
@@ -352,7 +355,8 @@ class Arena:
         if h > H or w > W:
             raise ValueError(f"a {h}x{w} map does not fit an arena of {H}x{W}")
         show = np.zeros((H, W), dtype=bool)
-        show[:h, :w] = (solid if show_walls else False) | doors
+        walls = show_walls if isinstance(show_walls, np.ndarray) else (solid if show_walls else False)
+        show[:h, :w] = walls | doors
         floor = np.zeros((H, W), dtype=bool)
         floor[:h, :w] = ~(solid | doors)
         m.geom_group[self.wall_geoms] = np.where(show, self._visible, HIDDEN_GROUP)

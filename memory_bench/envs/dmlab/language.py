@@ -30,17 +30,20 @@ MAX_TOKENS = 16
 MAX_INSTRUCTION_CHARS = 128
 
 
+#: The published vocabulary of the ``tokens`` encoding: token id ``k + 2`` is word
+#: ``vocabulary()[k]`` (0: padding, 1: unknown).
+vocabulary = lt.vocabulary
+
+
 @lru_cache(maxsize=None)
-def vocabulary() -> tuple[str, ...]:
-    """The published vocabulary of the ``tokens`` encoding: token id ``k + 2`` is word
-    ``vocabulary()[k]`` (0: padding, 1: unknown)."""
-    return tuple(lt.vocabulary())
+def _word_ids() -> dict[str, int]:
+    return {w: k + 2 for k, w in enumerate(vocabulary())}
 
 
 def tokenize(text: str, length: int = MAX_TOKENS) -> np.ndarray:
     """The fixed-length integer encoding of an instruction: its lower-cased words (a
     ``?`` is a word of its own) as vocabulary ids, padded with 0 (cut at ``length``)."""
-    index = {w: k + 2 for k, w in enumerate(vocabulary())}
+    index = _word_ids()
     words = re.findall(r"[a-z0-9_']+|\?", text.lower())
     ids = [index.get(w, UNKNOWN) for w in words][:length]
     return np.array(ids + [PAD] * (length - len(ids)), dtype=np.int64)
@@ -120,6 +123,8 @@ class LanguageEnv(DMLabEnv):
     def _new_task(self, rng: np.random.Generator) -> None:
         task = lt.new_task(self.level, rng)
         self.task = task
+        # the INSTR observation, fixed for the task (tokenized once, not every step)
+        self._instr = task.instruction if self.instruction_mode == "text" else tokenize(task.instruction)
         self._task_frame = getattr(self, "frames", 0)
         h, w = self.map_shape
         # DMLab's "." floor and "O" object marks are floor cells of our text maps, which
@@ -159,10 +164,8 @@ class LanguageEnv(DMLabEnv):
 
     # ------------------------------------------------------------------ observation
     def _observe(self):
-        image = super()._observe()
-        text = self.task.instruction
-        instr = text if self.instruction_mode == "text" else tokenize(text)
-        return {"image": image, "INSTR": instr}
+        instr = self._instr if self.instruction_mode == "text" else self._instr.copy()
+        return {"image": super()._observe(), "INSTR": instr}
 
     def _level_info(self) -> dict[str, Any]:
         return {"instruction": self.task.instruction, "task": self.task.spec.name, "tasks_done": self.tasks_done}

@@ -253,21 +253,15 @@ class SkyMaze(DMLabEnv):
         text = tm.parse(entity)
         self.map = text
         floor_z = np.where(self.platform, floor_units(grid), 0.0)
-        # the arena: slabs under the platforms' floor tiles, nothing drawn elsewhere
         shown = self.platform
         levels = np.unique(grid[shown])
         per_level = self._floor_choices[rng.integers(len(self._floor_choices), size=len(levels))]
         floor_tex = np.zeros((H, W), dtype=np.int64)
         for lv, tex in zip(levels, per_level):
             floor_tex[grid == lv] = tex
+        # the arena: a slab (a wall box) under each platform's floor tile, nothing elsewhere
         self.arena.apply_map(~shown, np.zeros((H, W), bool), np.full((H, W), self._riser), floor_tex,
-                             np.full((H, W), -1), show_walls=False)
-        # platform slabs are the "walls" drawn, 40 u under each floor tile
-        m = self.arena.model
-        from memory_bench.engine.arena import HIDDEN_GROUP
-
-        m.geom_group[self.arena.wall_geoms] = np.where(shown, self.arena._visible, HIDDEN_GROUP)
-        m.geom_group[self.arena.floor_geoms] = np.where(shown, self.arena._visible, HIDDEN_GROUP)
+                             np.full((H, W), -1), show_walls=shown)
         self.arena.set_heights(np.where(shown, floor_z - SLAB_UNITS, 0.0), np.where(shown, floor_z, 1.0), floor_z)
         # the mover: every cell a solid column, up to the platform's floor or the glass top
         self._solid = np.ones((H, W), dtype=bool)
@@ -348,44 +342,38 @@ class SkyMazeOracle:
         h = env.map.shape[0]
         here = tuple(int(v) for v in tm.world_cell(pos, h))
         if here not in self._route:
-            heights = np.zeros(env.map.shape, dtype=np.int64)
-            n = env.heights.shape[0]
-            heights[:n, :n] = env.heights
-            self._route = route(heights, here, env.goal)
+            self._route = route(env.heights, here, env.goal)  # platforms lie in the generated map
         if not self._route:
             return LOOK_LEFT  # cut off from the goal
         k = self._route.index(here)
-        centre = tm.cell_centre(np.array(here), h)
         if k + 1 >= len(self._route):
-            return steer(env, centre)
-        nxt = self._route[k + 1]
-        target = tm.cell_centre(np.array(nxt), h)
+            return steer(env, tm.cell_centre(np.array(here), h))
+        target = tm.cell_centre(np.array(self._route[k + 1]), h)
         # the next stop: the first cell from here where the route turns, or its end
         run = self._route[k:]
-        prev = self._route[k - 1] if k > 0 else None
+        seq = self._route[k - 1:] if k > 0 else run  # with the cell it came from
+        off = len(seq) - len(run)  # where "here" is in seq
         j = len(run) - 1
-        for i in range(len(run) - 1):
-            a_in = np.subtract(run[i], prev if i == 0 else run[i - 1]) if (i > 0 or prev is not None) else None
-            if a_in is not None and not np.array_equal(a_in, np.subtract(run[i + 1], run[i])):
-                j = i
+        for i in range(max(off, 1), len(seq) - 1):
+            if np.subtract(seq[i], seq[i - 1]).tolist() != np.subtract(seq[i + 1], seq[i]).tolist():
+                j = i - off
                 break
         stop = tm.cell_centre(np.array(run[j]), h)
-        step = np.subtract(run[1], run[0]) if j > 0 else np.subtract(run[0], prev)
+        step = np.subtract(seq[off + 1], seq[off]) if j > 0 else np.subtract(seq[off], seq[off - 1])
         axis = np.array([step[1], -step[0]], dtype=float)  # (row, col) step as a world direction
         ahead = float((stop - pos) @ axis)  # u to the stop's centre along the way there
         speed = float(np.hypot(st[quake.VX], st[quake.VY]))
         # u it needs to stop: gliding over each drop on the way (no friction in the air),
-        # then braking on the ground
-        # (from the height the agent is at: near an edge it still stands on the higher platform)
+        # then braking on the ground; the first drop from the height the agent is at
+        # (near an edge it still stands on the higher platform)
         zs = [float(st[quake.Z] + quake.PLAYER_MINS[2])] + [float(floor_units(env.heights[c])) for c in run[:j + 1]]
-        falls = [z0 - z1 for z0, z1 in zip(zs, zs[1:])]
-        glide = sum(speed * np.sqrt(2.0 * dz / quake.GRAVITY) for dz in falls if dz > 0)
+        glide = sum(speed * np.sqrt(2.0 * (z0 - z1) / quake.GRAVITY) for z0, z1 in zip(zs, zs[1:]) if z0 > z1)
         need = glide + speed * speed / (2 * self.BRAKE) + self.MARGIN
         if ahead > 8.0 and speed > 40.0 and need > ahead:
             out = np.subtract(run[j + 1], run[j]) if j + 1 < len(run) else step
             want = np.degrees(np.arctan2(-out[0], out[1]))
             err = (want - st[quake.YAW] + 180.0) % 360.0 - 180.0
             return LOOK_LEFT if err > 0 else LOOK_RIGHT  # brake: turn on the spot, friction stops it
-        if j == 0:
-            target = stop if ahead > 8.0 or k + 1 >= len(self._route) else target
+        if j == 0 and ahead > 8.0:
+            target = stop  # the route turns here: to this cell's centre first
         return steer(env, target)
