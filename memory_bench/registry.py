@@ -206,6 +206,17 @@ def _skymaze_entries() -> list[EnvEntry]:
     ]
 
 
+NATLAB_ENTRY_POINT = "memory_bench.envs.dmlab.natlab:NatLab"
+
+
+def _natlab_entries() -> list[EnvEntry]:
+    return [
+        EnvEntry(id=f"DMLab-natlab_{name}-v0", family="DMLab-NatLab", kwargs={"level": name},
+                 max_episode_steps=120 * 60 // 4, entry_point=NATLAB_ENTRY_POINT, vector_entry_point=None)
+        for name in ("fixed_large_map", "varying_map_regrowth", "varying_map_randomized")
+    ]
+
+
 def hold_out_kwargs(env_id: str) -> dict[str, Any]:
     """``{"allow_hold_out_levels": True}`` for a hold-out id (DMLab's test levels, which
     refuse to load without it), else ``{}``: for evaluation tools that make any id."""
@@ -216,7 +227,7 @@ def hold_out_kwargs(env_id: str) -> dict[str, Any]:
 #: Every env id of the package, by id.
 ENVS: dict[str, EnvEntry] = {
     e.id: e for e in _memory_maze_entries() + _alchemy_entries() + _psychlab_entries() + _explore_entries()
-    + _rooms_entries() + _language_entries() + _skymaze_entries()
+    + _rooms_entries() + _language_entries() + _skymaze_entries() + _natlab_entries()
 }
 
 

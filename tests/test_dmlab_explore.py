@@ -22,7 +22,8 @@ NO_ITEMS = np.zeros((0, 4))
 def run(st, fl, cmd, frames, solid=OPEN, boxes=NO_BOXES):
     out = []
     for _ in range(frames):
-        quake.run_frames(st, fl, np.asarray(cmd, dtype=np.float64), 1, solid, 100.0, np.full(solid.shape, 100.0), boxes, NO_ITEMS,
+        quake.run_frames(st, fl, np.asarray(cmd, dtype=np.float64), 1, solid, 100.0, np.full(solid.shape, 100.0), boxes, quake.NO_TERRAIN,
+                         quake.NO_TERRAIN_GRID, NO_ITEMS,
                          np.zeros(0, bool), np.zeros(0, bool), DT)
         out.append(st.copy())
     return np.array(out)

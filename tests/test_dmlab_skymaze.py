@@ -72,7 +72,7 @@ def _drive(env, cmd, frames):
     out = []
     for _ in range(frames):
         quake.run_frames(base._state, base._flags, np.asarray(cmd, float), 1, base._solid, tm.CELL_UNITS,
-                         base._wall_top, base._boxes, base._items, np.zeros(1, bool), np.zeros(1, bool), quake.FRAME_TIME)
+                         base._wall_top, base._boxes, base._hz, base._hg, base._items, np.zeros(1, bool), np.zeros(1, bool), quake.FRAME_TIME)
         out.append(base._state.copy())
     return np.array(out)
 

@@ -50,12 +50,15 @@ def test_every_original_id_is_registered():
     assert language == set(families()["DMLab-Language"])
     skymaze = {f"DMLab-skymaze_irreversible_path_{t}-v0" for t in ("hard", "varied")}
     assert skymaze == set(families()["DMLab-SkyMaze"])
+    natlab = {f"DMLab-natlab_{t}-v0" for t in ("fixed_large_map", "varying_map_regrowth", "varying_map_randomized")}
+    assert natlab == set(families()["DMLab-NatLab"])
     assert {i for i, e in ENVS.items() if e.hold_out} == {
         "DMLab-rooms_collect_good_objects_test-v0", "DMLab-rooms_exploit_deferred_effects_test-v0"}
-    assert set(ENVS) == expected | alchemy | dmlab | suite | explore | suite_explore | rooms | language | skymaze
+    assert set(ENVS) == expected | alchemy | dmlab | suite | explore | suite_explore | rooms | language | skymaze | natlab
     assert list(families()) == ["MemoryMaze", "Alchemy", "DMLab-PsychLab", "MemoryTasks-PsychLab", "DMLab-Explore",
-                                "MemoryTasks-Explore", "DMLab-Rooms", "DMLab-Language", "DMLab-SkyMaze"]
-    for env_id in expected | alchemy | dmlab | suite | explore | suite_explore | rooms | language | skymaze:
+                                "MemoryTasks-Explore", "DMLab-Rooms", "DMLab-Language", "DMLab-SkyMaze",
+                                "DMLab-NatLab"]
+    for env_id in expected | alchemy | dmlab | suite | explore | suite_explore | rooms | language | skymaze | natlab:
         assert f"memory_bench:{env_id}".split(":")[1] in gym.registry
 
 
@@ -107,6 +110,12 @@ def test_check_env(env_id):
         assert base.observation_space.shape == (72, 96, 3) and base.action_space == gym.spaces.Discrete(9)
         assert base.max_steps == 900 == ENVS[env_id].max_episode_steps == gym.spec(env_id).max_episode_steps
         assert base.difficulty == (0.9 if env_id.endswith("hard-v0") else None)
+        env.close()
+        return
+    if ENVS[env_id].family == "DMLab-NatLab":
+        base = env.unwrapped
+        assert base.observation_space.shape == (72, 96, 3) and base.action_space == gym.spaces.Discrete(9)
+        assert base.max_steps == 1800 == ENVS[env_id].max_episode_steps == gym.spec(env_id).max_episode_steps
         env.close()
         return
     if ENVS[env_id].family == "DMLab-Language":

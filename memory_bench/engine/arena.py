@@ -120,6 +120,7 @@ CATEGORY_COLORS = np.array(
 #: Half width of a pickup's trigger box (Quake items: -15..15 u on each axis).
 ITEM_HALF = 15.0
 ITEM_Z = 15.0  # origin of a pickup dropped to the floor
+TERRAIN_BASE_UNITS = 64.0  # depth of a terrain's slab under its lowest point
 
 
 @lru_cache(maxsize=None)
@@ -208,6 +209,8 @@ class ArenaConfig:
     statics: tuple[Static, ...] = ()
     parts: int = PARTS  # geoms per pickup slot: the most parts of a shape the level shows
     floor_colors: tuple[tuple[float, float, float], ...] = ()  # flat floor colours a level may lay per cell
+    #: an outdoor level's terrain: (vertices a side, u between vertices, highest point u)
+    terrain: tuple[int, float, float] | None = None
 
 
 def build_arena_spec(cfg: ArenaConfig) -> mujoco.MjSpec:
@@ -253,6 +256,13 @@ def build_arena_spec(cfg: ArenaConfig) -> mujoco.MjSpec:
             x, y = (c + 0.5) * cell, (cfg.height - 1 - r + 0.5) * cell
             world.add_geom(name=f"wall_{r}_{c}", type=mujoco.mjtGeom.mjGEOM_BOX, size=[cell / 2, cell / 2, wh / 2],
                            pos=[x, y, wh / 2], material="wall_0", contype=0, conaffinity=0)
+    if cfg.terrain is not None:
+        n, step, top = cfg.terrain
+        half = (n - 1) * step * UNIT / 2
+        spec.add_hfield(name="terrain", nrow=n, ncol=n, size=[half, half, top * UNIT, TERRAIN_BASE_UNITS * UNIT],
+                        userdata=[0.0] * (n * n))
+        world.add_geom(name="terrain", type=mujoco.mjtGeom.mjGEOM_HFIELD, hfieldname="terrain", pos=[half, half, 0.0],
+                       rgba=[0.45, 0.55, 0.3, 1.0], contype=0, conaffinity=0)
     looks: dict[object, str] = {}
     for st in cfg.statics:
         lo, hi = np.asarray(st.lo, float), np.asarray(st.hi, float)
@@ -397,6 +407,24 @@ class Arena:
         m.geom_pos[walls, 2] = (hi + lo) / 2
         m.geom_pos[floors, 2] = np.asarray(floor_z, float) * UNIT
         mujoco.mj_kinematics(m, self.data)
+        model_changed(m)
+
+    def set_terrain(self, heights_units: np.ndarray) -> None:
+        """Lays the terrain: vertex heights ``(n, n)`` in u, row ``j`` at y = ``j`` steps
+        and column ``i`` at x = ``i`` steps from the origin (the config's ``terrain``),
+        between 0 and its highest point."""
+        m = self.model
+        if self.cfg.terrain is None:
+            raise ValueError("this arena has no terrain (ArenaConfig.terrain)")
+        n, _step, top = self.cfg.terrain
+        hz = np.asarray(heights_units, dtype=np.float64)
+        if hz.shape != (n, n):
+            raise ValueError(f"terrain heights of shape {hz.shape} for a terrain of {n} x {n} vertices")
+        if hz.min() < 0.0 or hz.max() > top:
+            raise ValueError(f"terrain heights {hz.min():.1f} .. {hz.max():.1f} u outside 0 .. {top} u")
+        h = mujoco.mj_name2id(m, mujoco.mjtObj.mjOBJ_HFIELD, "terrain")
+        adr = int(m.hfield_adr[h])
+        m.hfield_data[adr: adr + n * n] = (hz / top).ravel()
         model_changed(m)
 
     def set_static(self, name: str, *, visible: bool | None = None, look: int | None = None,

@@ -7,8 +7,9 @@ towards the wished direction, then slides the player's box through the world (cl
 its velocity against every surface it meets, stepping up ledges of up to 18 u, falling
 under gravity). This module reimplements those rules for the solids a text level is
 made of: the text map's solid cells (100 u square columns standing on the floor, each
-as tall as the level says: walls, or the platforms of a sky maze), extra boxes, and the
-floor plane ``z = 0``. Lengths are DMLab game units (u), times seconds.
+as tall as the level says: walls, or the platforms of a sky maze), extra boxes, an
+optional terrain heightfield (each of its triangles a brush, as a Quake map's terrain
+is), and the floor plane ``z = 0``. Lengths are DMLab game units (u), times seconds.
 
 What is reproduced, with Quake III's names: ``PM_Friction`` (stop speed 100, friction
 6), ``PM_Accelerate`` (ground 10, air 1), ``PM_CmdScale`` (the wished speed never
@@ -146,14 +147,138 @@ def _clip_box(sx, sy, sz, ex, ey, ez, lo0, lo1, lo2, hi0, hi1, hi2, mins, maxs, 
         tr[3] = n2
 
 
+#: How far below its lowest corner a terrain triangle's brush reaches (u).
+TERRAIN_DEPTH = 256.0
+
+
+@nb.njit(cache=True, inline="always")
+def _tri_plane(k, ax, ay, az, bx, by, bz, cx, cy, cz, zbot):
+    """Plane ``k`` (normal, distance) of the brush under terrain triangle abc (counter-
+    clockwise seen from above): 0 its top, 1-3 the vertical sides of its edges, 4-9
+    the axial bevels q3map adds to every brush (x, y and z bounds)."""
+    if k == 0:
+        ux, uy, uz = bx - ax, by - ay, bz - az
+        vx, vy, vz = cx - ax, cy - ay, cz - az
+        nx, ny, nz = uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx
+        inv = 1.0 / math.sqrt(nx * nx + ny * ny + nz * nz)
+        nx, ny, nz = nx * inv, ny * inv, nz * inv
+        return nx, ny, nz, nx * ax + ny * ay + nz * az
+    if k <= 3:
+        if k == 1:
+            px, py, qx, qy = ax, ay, bx, by
+        elif k == 2:
+            px, py, qx, qy = bx, by, cx, cy
+        else:
+            px, py, qx, qy = cx, cy, ax, ay
+        nx, ny = qy - py, px - qx
+        inv = 1.0 / math.sqrt(nx * nx + ny * ny)
+        nx, ny = nx * inv, ny * inv
+        return nx, ny, 0.0, nx * px + ny * py
+    if k == 4:
+        return 1.0, 0.0, 0.0, max(ax, bx, cx)
+    if k == 5:
+        return -1.0, 0.0, 0.0, -min(ax, bx, cx)
+    if k == 6:
+        return 0.0, 1.0, 0.0, max(ay, by, cy)
+    if k == 7:
+        return 0.0, -1.0, 0.0, -min(ay, by, cy)
+    if k == 8:
+        return 0.0, 0.0, 1.0, max(az, bz, cz)
+    return 0.0, 0.0, -1.0, -zbot
+
+
 @nb.njit(cache=True)
-def trace(sx, sy, sz, ex, ey, ez, mins, maxs, solid, cell, wall_top, boxes, tr):
+def _clip_triangle(sx, sy, sz, ex, ey, ez, ax, ay, az, bx, by, bz, cx, cy, cz, mins, maxs, tr):
+    """Clips the player box's move against the brush under one terrain triangle, as
+    Quake's CM_TraceThroughBrush does for any convex brush: each plane is moved out by
+    the box corner that leads into it (the box's offsets by the normal's signs)."""
+    zbot = min(az, bz, cz) - TERRAIN_DEPTH
+    enter = -1.0
+    leave = 1.0
+    n0 = n1 = n2 = 0.0
+    startout = False
+    getout = False
+    for k in range(10):
+        nx, ny, nz, pd = _tri_plane(k, ax, ay, az, bx, by, bz, cx, cy, cz, zbot)
+        ox = maxs[0] if nx < 0 else mins[0]
+        oy = maxs[1] if ny < 0 else mins[1]
+        oz = maxs[2] if nz < 0 else mins[2]
+        dist = pd - (nx * ox + ny * oy + nz * oz)
+        d1 = nx * sx + ny * sy + nz * sz - dist
+        d2 = nx * ex + ny * ey + nz * ez - dist
+        if d2 > 0:
+            getout = True
+        if d1 > 0:
+            startout = True
+        if d1 > 0 and (d2 >= SURFACE_CLIP_EPSILON or d2 >= d1):
+            return
+        if d1 <= 0 and d2 <= 0:
+            continue
+        if d1 > d2:
+            f = (d1 - SURFACE_CLIP_EPSILON) / (d1 - d2)
+            if f < 0:
+                f = 0.0
+            if f > enter:
+                enter = f
+                n0, n1, n2 = nx, ny, nz
+        else:
+            f = (d1 + SURFACE_CLIP_EPSILON) / (d1 - d2)
+            if f > 1:
+                f = 1.0
+            if f < leave:
+                leave = f
+    if not startout:
+        tr[4] = 1.0
+        if not getout:
+            tr[5] = 1.0
+            tr[0] = 0.0
+        return
+    if enter < leave and enter > -1 and enter < tr[0]:
+        tr[0] = max(enter, 0.0)
+        tr[1] = n0
+        tr[2] = n1
+        tr[3] = n2
+
+
+@nb.njit(cache=True)
+def _clip_terrain(sx, sy, sz, ex, ey, ez, mins, maxs, hz, hg, tr):
+    """Clips the move against the terrain heightfield ``hz`` (vertex heights, u; row
+    ``j`` at y = ``hg[1] + j * hg[2]``, column ``i`` at x = ``hg[0] + i * hg[2]``), each
+    cell two triangles split along its (0, 0)-(1, 1) diagonal as MuJoCo splits a
+    heightfield's cells."""
+    nvy, nvx = hz.shape
+    x0g, y0g, cg = hg[0], hg[1], hg[2]
+    lo_x = min(sx, ex) + mins[0] - 1.0
+    hi_x = max(sx, ex) + maxs[0] + 1.0
+    lo_y = min(sy, ey) + mins[1] - 1.0
+    hi_y = max(sy, ey) + maxs[1] + 1.0
+    lo_z = min(sz, ez) + mins[2] - 1.0
+    i0 = max(0, int(math.floor((lo_x - x0g) / cg)))
+    i1 = min(nvx - 2, int(math.floor((hi_x - x0g) / cg)))
+    j0 = max(0, int(math.floor((lo_y - y0g) / cg)))
+    j1 = min(nvy - 2, int(math.floor((hi_y - y0g) / cg)))
+    for j in range(j0, j1 + 1):
+        for i in range(i0, i1 + 1):
+            z00, z10 = hz[j, i], hz[j, i + 1]
+            z01, z11 = hz[j + 1, i], hz[j + 1, i + 1]
+            if lo_z > max(max(z00, z10), max(z01, z11)):
+                continue  # the box stays above this cell
+            x = x0g + i * cg
+            y = y0g + j * cg
+            _clip_triangle(sx, sy, sz, ex, ey, ez, x, y, z00, x + cg, y, z10, x + cg, y + cg, z11, mins, maxs, tr)
+            _clip_triangle(sx, sy, sz, ex, ey, ez, x, y, z00, x + cg, y + cg, z11, x, y + cg, z01, mins, maxs, tr)
+
+
+@nb.njit(cache=True)
+def trace(sx, sy, sz, ex, ey, ez, mins, maxs, solid, cell, wall_top, boxes, hz, hg, tr):
     """Sweeps the player box from s to e through the world; fills ``tr`` with the
     fraction of the move done, the normal of the surface hit, startsolid and allsolid.
 
     The world: the floor (everything below z = 0), each ``solid[row, col]`` cell as a
     box ``cell`` u wide from z = 0 to ``wall_top[row, col]`` (row 0 at the top, as the
-    text), and the ``boxes`` rows ``(x0, y0, z0, x1, y1, z1)``."""
+    text), the ``boxes`` rows ``(x0, y0, z0, x1, y1, z1)``, and the terrain ``hz``
+    laid out by ``hg`` = (x0, y0, cell) (:func:`_clip_terrain`; a ``(0, 0)`` ``hz`` for
+    none)."""
     tr[0] = 1.0
     tr[1] = 0.0
     tr[2] = 0.0
@@ -178,6 +303,8 @@ def trace(sx, sy, sz, ex, ey, ez, mins, maxs, solid, cell, wall_top, boxes, tr):
                 _clip_box(sx, sy, sz, ex, ey, ez, bx, by, 0.0, bx + cell, by + cell, wall_top[r, c], mins, maxs, tr)
     for k in range(boxes.shape[0]):
         _clip_box(sx, sy, sz, ex, ey, ez, boxes[k, 0], boxes[k, 1], boxes[k, 2], boxes[k, 3], boxes[k, 4], boxes[k, 5], mins, maxs, tr)
+    if hz.shape[0] > 1:
+        _clip_terrain(sx, sy, sz, ex, ey, ez, mins, maxs, hz, hg, tr)
 
 
 @nb.njit(cache=True, inline="always")
@@ -191,7 +318,7 @@ def _clip_velocity(v0, v1, v2, n0, n1, n2, overbounce):
 
 
 @nb.njit(cache=True)
-def _slide_move(st, gravity, ground, gn, dt, mins, maxs, solid, cell, wall_top, boxes, tr):
+def _slide_move(st, gravity, ground, gn, dt, mins, maxs, solid, cell, wall_top, boxes, hz, hg, tr):
     """PM_SlideMove: moves the box for ``dt`` seconds, sliding along what it hits;
     True if it hit something."""
     planes = np.zeros((5, 3))
@@ -219,7 +346,7 @@ def _slide_move(st, gravity, ground, gn, dt, mins, maxs, solid, cell, wall_top, 
         ex = st[X] + time_left * st[VX]
         ey = st[Y] + time_left * st[VY]
         ez = st[Z] + time_left * st[VZ]
-        trace(st[X], st[Y], st[Z], ex, ey, ez, mins, maxs, solid, cell, wall_top, boxes, tr)
+        trace(st[X], st[Y], st[Z], ex, ey, ez, mins, maxs, solid, cell, wall_top, boxes, hz, hg, tr)
         if tr[5] > 0:  # stuck in a solid: stop vertical motion
             st[VZ] = 0.0
             return True
@@ -296,23 +423,23 @@ def _slide_move(st, gravity, ground, gn, dt, mins, maxs, solid, cell, wall_top, 
 
 
 @nb.njit(cache=True)
-def _step_slide_move(st, gravity, ground, gn, dt, mins, maxs, solid, cell, wall_top, boxes, tr):
+def _step_slide_move(st, gravity, ground, gn, dt, mins, maxs, solid, cell, wall_top, boxes, hz, hg, tr):
     """PM_StepSlideMove: a slide move that steps up ledges of up to STEP_SIZE."""
     sx, sy, sz = st[X], st[Y], st[Z]
     svx, svy, svz = st[VX], st[VY], st[VZ]
-    if not _slide_move(st, gravity, ground, gn, dt, mins, maxs, solid, cell, wall_top, boxes, tr):
+    if not _slide_move(st, gravity, ground, gn, dt, mins, maxs, solid, cell, wall_top, boxes, hz, hg, tr):
         return
-    trace(sx, sy, sz, sx, sy, sz - STEP_SIZE, mins, maxs, solid, cell, wall_top, boxes, tr)
+    trace(sx, sy, sz, sx, sy, sz - STEP_SIZE, mins, maxs, solid, cell, wall_top, boxes, hz, hg, tr)
     if st[VZ] > 0 and (tr[0] == 1.0 or tr[3] < MIN_WALK_NORMAL):
         return  # never step up while going up
-    trace(sx, sy, sz, sx, sy, sz + STEP_SIZE, mins, maxs, solid, cell, wall_top, boxes, tr)
+    trace(sx, sy, sz, sx, sy, sz + STEP_SIZE, mins, maxs, solid, cell, wall_top, boxes, hz, hg, tr)
     if tr[5] > 0:
         return  # cannot step up
     step = tr[0] * STEP_SIZE
     st[X], st[Y], st[Z] = sx, sy, sz + step
     st[VX], st[VY], st[VZ] = svx, svy, svz
-    _slide_move(st, gravity, ground, gn, dt, mins, maxs, solid, cell, wall_top, boxes, tr)
-    trace(st[X], st[Y], st[Z], st[X], st[Y], st[Z] - step, mins, maxs, solid, cell, wall_top, boxes, tr)
+    _slide_move(st, gravity, ground, gn, dt, mins, maxs, solid, cell, wall_top, boxes, hz, hg, tr)
+    trace(st[X], st[Y], st[Z], st[X], st[Y], st[Z] - step, mins, maxs, solid, cell, wall_top, boxes, hz, hg, tr)
     if tr[5] == 0:
         st[Z] = st[Z] - tr[0] * step
     if tr[0] < 1.0:
@@ -320,9 +447,9 @@ def _step_slide_move(st, gravity, ground, gn, dt, mins, maxs, solid, cell, wall_
 
 
 @nb.njit(cache=True)
-def _ground_trace(st, fl, mins, maxs, solid, cell, wall_top, boxes, tr, gn):
+def _ground_trace(st, fl, mins, maxs, solid, cell, wall_top, boxes, hz, hg, tr, gn):
     """PM_GroundTrace: is the player standing on walkable ground (and which)?"""
-    trace(st[X], st[Y], st[Z], st[X], st[Y], st[Z] - 0.25, mins, maxs, solid, cell, wall_top, boxes, tr)
+    trace(st[X], st[Y], st[Z], st[X], st[Y], st[Z] - 0.25, mins, maxs, solid, cell, wall_top, boxes, hz, hg, tr)
     if tr[0] == 1.0:
         fl[ON_GROUND] = 0
         return
@@ -338,7 +465,7 @@ def _ground_trace(st, fl, mins, maxs, solid, cell, wall_top, boxes, tr, gn):
 
 
 @nb.njit(cache=True)
-def pmove_frame(st, fl, forward, right, up, dyaw, dpitch, solid, cell, wall_top, boxes, dt):
+def pmove_frame(st, fl, forward, right, up, dyaw, dpitch, solid, cell, wall_top, boxes, hz, hg, dt):
     """One Quake III player-movement frame (PmoveSingle) of a usercmd.
 
     ``forward``, ``right``, ``up`` are the usercmd's moves in [-127, 127] (``up`` > 0
@@ -365,11 +492,11 @@ def pmove_frame(st, fl, forward, right, up, dyaw, dpitch, solid, cell, wall_top,
         fl[DUCKED] = 1
     elif fl[DUCKED]:  # stand up if there is room
         trace(st[X], st[Y], st[Z], st[X], st[Y], st[Z], mins, (PLAYER_MAXS[0], PLAYER_MAXS[1], PLAYER_MAXS[2]),
-              solid, cell, wall_top, boxes, tr)
+              solid, cell, wall_top, boxes, hz, hg, tr)
         if tr[5] == 0:
             fl[DUCKED] = 0
     maxs = (PLAYER_MAXS[0], PLAYER_MAXS[1], CROUCH_MAXS_Z if fl[DUCKED] else PLAYER_MAXS[2])
-    _ground_trace(st, fl, mins, maxs, solid, cell, wall_top, boxes, tr, gn)
+    _ground_trace(st, fl, mins, maxs, solid, cell, wall_top, boxes, hz, hg, tr, gn)
     ry = math.radians(yaw)
     cy, sy = math.cos(ry), math.sin(ry)
     # AngleVectors with pitch and roll dropped, as the walk and air moves project them
@@ -429,14 +556,14 @@ def pmove_frame(st, fl, forward, right, up, dyaw, dpitch, solid, cell, wall_top,
             st[VY] *= speed / n
             st[VZ] *= speed / n
         if st[VX] != 0.0 or st[VY] != 0.0:
-            _step_slide_move(st, False, True, gn, dt, mins, maxs, solid, cell, wall_top, boxes, tr)
+            _step_slide_move(st, False, True, gn, dt, mins, maxs, solid, cell, wall_top, boxes, hz, hg, tr)
     else:
-        _step_slide_move(st, True, False, gn, dt, mins, maxs, solid, cell, wall_top, boxes, tr)
-    _ground_trace(st, fl, mins, maxs, solid, cell, wall_top, boxes, tr, gn)
+        _step_slide_move(st, True, False, gn, dt, mins, maxs, solid, cell, wall_top, boxes, hz, hg, tr)
+    _ground_trace(st, fl, mins, maxs, solid, cell, wall_top, boxes, hz, hg, tr, gn)
 
 
 @nb.njit(cache=True)
-def run_frames(st, fl, cmd, n_frames, solid, cell, wall_top, boxes, items, active, touched, dt):
+def run_frames(st, fl, cmd, n_frames, solid, cell, wall_top, boxes, hz, hg, items, active, touched, dt):
     """Runs up to ``n_frames`` frames of the usercmd ``cmd`` = (forward, right, up, dyaw,
     dpitch) and checks the pickups after each (Quake's touch triggers).
 
@@ -445,7 +572,7 @@ def run_frames(st, fl, cmd, n_frames, solid, cell, wall_top, boxes, items, activ
     its box, which sets ``touched[k]``. The run stops after the first frame with a
     touch, so that the level can act on it; returns the number of frames run."""
     for f in range(n_frames):
-        pmove_frame(st, fl, cmd[0], cmd[1], cmd[2], cmd[3], cmd[4], solid, cell, wall_top, boxes, dt)
+        pmove_frame(st, fl, cmd[0], cmd[1], cmd[2], cmd[3], cmd[4], solid, cell, wall_top, boxes, hz, hg, dt)
         top = CROUCH_MAXS_Z if fl[DUCKED] else PLAYER_MAXS[2]
         hit = False
         for k in range(items.shape[0]):
@@ -459,6 +586,25 @@ def run_frames(st, fl, cmd, n_frames, solid, cell, wall_top, boxes, items, activ
         if hit:
             return f + 1
     return n_frames
+
+
+NO_TERRAIN = np.zeros((0, 0))
+NO_TERRAIN_GRID = np.array([0.0, 0.0, 1.0])
+
+
+def rest_height(x: float, y: float, hz: np.ndarray, hg: np.ndarray, boxes: np.ndarray | None = None) -> float:
+    """The height of the floor a player standing at (x, y) rests on: the terrain
+    ``hz`` under its box (its highest point there, as the box sweeps down onto it), or a
+    box of ``boxes`` it would land on, or the floor plane; u."""
+    tr = np.empty(6)
+    top = float(hz.max()) + 1000.0 if hz.size else 1000.0
+    b = np.zeros((0, 6)) if boxes is None else boxes
+    mins = PLAYER_MINS
+    x, y = float(x), float(y)
+    trace(x, y, top, x, y, -1000.0, mins, PLAYER_MAXS, np.zeros((0, 0), dtype=np.bool_), 1.0, np.zeros((0, 0)),
+          b, hz, hg, tr)
+    z = top + tr[0] * (-1000.0 - top)
+    return float(z + mins[2] - SURFACE_CLIP_EPSILON)
 
 
 def new_state() -> tuple[np.ndarray, np.ndarray]:

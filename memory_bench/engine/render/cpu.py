@@ -18,9 +18,11 @@ that shows the same texture.
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
 
 import mujoco
+import numba as nb
 import numpy as np
 
 from memory_bench.engine.render import model_version
@@ -42,6 +44,22 @@ def _pack(rgb: np.ndarray) -> np.ndarray:
     """uint8 RGB triples to one uint32 per texel (r | g << 8 | b << 16): a texel is one load."""
     rgb = rgb.reshape(-1, 3).astype(np.uint32)
     return rgb[:, 0] | (rgb[:, 1] << 8) | (rgb[:, 2] << 16)
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _apply_fog(out, depth, start, end, rgb):
+    h, w = depth.shape
+    inv = 1.0 / (end - start)
+    for i in range(h):
+        for j in range(w):
+            f = (depth[i, j] - start) * inv
+            if f <= 0.0:
+                continue
+            if f > 1.0:
+                f = 1.0
+            for c in range(3):
+                v = out[i, j, c] + f * (rgb[c] - out[i, j, c])
+                out[i, j, c] = np.uint8(min(255.0, max(0.0, math.floor(v + 0.5))))
 
 
 _PYRAMIDS: dict[tuple[str, int, int], tuple[np.ndarray, list[tuple[int, int]]]] = {}
@@ -144,10 +162,9 @@ class CpuRenderer:
         self._seg = np.full((height, width), -1, dtype=np.int32)
         self._depth = np.zeros((height, width))
         self._terrain_rgb: np.ndarray | None = None
+        self._fog: tuple[float, float, np.ndarray] | None = None
         self._layout_static()
-        on = 1.0 if m.vis.headlight.active else 0.0
-        self._ambient = np.asarray(m.vis.headlight.ambient, dtype=np.float64) * on
-        self._diffuse = np.asarray(m.vis.headlight.diffuse, dtype=np.float64) * on
+        self._read_light()
 
     # ------------------------------------------------------------------ public
     @property
@@ -185,7 +202,22 @@ class CpuRenderer:
             self._texels, self._mip_off, self._mip_w, self._mip_h, self._mip_first, self._mip_count, self._sky_tex,
             *self._terrain,
         )
+        if self._fog is not None:
+            start, end, rgb = self._fog
+            _apply_fog(out, self._depth, start, end, rgb)
         return out
+
+    def set_fog(self, start: float, end: float, rgb) -> None:
+        """Linear distance fog: pixels ``start`` .. ``end`` (model length units, along the
+        view axis) away blend to ``rgb`` (0..1), the sky shows ``rgb`` (a far view that
+        fades into haze); ``set_fog(0, 0, None)`` turns it off. The blend is computed in
+        floats and rounded once, the same on every machine."""
+        if rgb is None:
+            self._fog = None
+            return
+        if not 0.0 <= start < end:
+            raise ValueError(f"fog needs 0 <= start < end; got start={start!r}, end={end!r}")
+        self._fog = (float(start), float(end), np.asarray(rgb, dtype=np.float64) * 255.0)
 
     def set_terrain_colors(self, rgb: np.ndarray | None) -> None:
         """Per-vertex colours ``(nrow, ncol, 3)`` in 0..1 of the world's heightfield
@@ -352,10 +384,18 @@ class CpuRenderer:
         cell = np.array([2 * rx / (ncol - 1), 2 * ry / (nrow - 1)])
         self._terrain = (origin, cell, np.ascontiguousarray(z_v), np.ascontiguousarray(cmax), np.ascontiguousarray(rgb), int(g))
 
-    def _refresh(self) -> None:
-        """Re-reads what the model shows now: visibility, colours and textures of static
-        geoms (and the cell lists built from them), and the moving geoms and sites."""
+    def _read_light(self) -> None:
         m = self.model
+        on = 1.0 if m.vis.headlight.active else 0.0
+        self._ambient = np.asarray(m.vis.headlight.ambient, dtype=np.float64) * on
+        self._diffuse = np.asarray(m.vis.headlight.diffuse, dtype=np.float64) * on
+
+    def _refresh(self) -> None:
+        """Re-reads what the model shows now: the headlight, visibility, colours and
+        textures of static geoms (and the cell lists built from them), and the moving
+        geoms and sites."""
+        m = self.model
+        self._read_light()
         ids = self._s_ids_all
         pos, size = self._laid_out
         if not (np.array_equal(m.geom_pos[ids], pos) and np.array_equal(m.geom_size[ids], size)):

@@ -6,6 +6,7 @@ import mujoco
 import numpy as np
 
 from memory_bench._gl import GL_BACKENDS, check_gl_backend
+from memory_bench.engine.render import model_version
 
 __all__ = ["GL_BACKENDS", "MujocoGLRenderer", "check_gl_backend"]
 
@@ -39,11 +40,40 @@ class MujocoGLRenderer:
                 f"mujoco (or import memory_bench first), or use renderer='cpu'"
             )
         self.height, self.width = height, width
+        self._model = model
         self._renderer = mujoco.Renderer(model, height, width)
+        self._version = model_version(model)
+        self._seen = self._version[0]
 
     def render(self, data: mujoco.MjData, camera: int, out: np.ndarray) -> np.ndarray:
+        if self._version[0] != self._seen:
+            self._seen = self._version[0]
+            self._upload_heightfields()
         self._renderer.update_scene(data, camera=camera)
         return self._renderer.render(out=out)
+
+    def _upload_heightfields(self) -> None:
+        """A level rewrote a heightfield's data (a new terrain): MuJoCo's GL context
+        keeps its own copy, re-uploaded here."""
+        m = self._model
+        if not m.nhfield:
+            return
+        self._renderer._gl_context.make_current()
+        for h in range(m.nhfield):
+            mujoco.mjr_uploadHField(m, self._renderer._mjr_context, h)
+
+    def set_fog(self, start: float, end: float, rgb) -> None:
+        """MuJoCo's fog (see the cpu renderer's ``set_fog``; distances in model units)."""
+        m = self._model
+        flags = self._renderer.scene.flags
+        if rgb is None:
+            flags[mujoco.mjtRndFlag.mjRND_FOG] = 0
+            return
+        extent = float(m.stat.extent)
+        m.vis.map.fogstart = start / extent
+        m.vis.map.fogend = end / extent
+        m.vis.rgba.fog = (*map(float, rgb), 1.0)
+        flags[mujoco.mjtRndFlag.mjRND_FOG] = 1
 
     def close(self) -> None:
         if self._renderer is not None:

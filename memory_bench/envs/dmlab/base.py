@@ -153,7 +153,7 @@ class DMLabEnv(gym.Env):
         self.max_steps = -(-self.episode_frames // self.action_repeat)
         self.arena = Arena(ArenaConfig(self.map_shape[0], self.map_shape[1], self.n_items, height, width,
                                        statics=tuple(self.statics), parts=self.item_parts,
-                                       floor_colors=tuple(self.floor_colors)))
+                                       floor_colors=tuple(self.floor_colors), **self._arena_config_extra()))
         self.renderer_name = renderer
         self._renderer = make_renderer(renderer, self.arena.model, height, width)
         self._rgb = np.zeros((height, width, 3), dtype=np.uint8)
@@ -178,6 +178,7 @@ class DMLabEnv(gym.Env):
         self._solid = np.zeros(self.map_shape, dtype=bool)
         self._boxes = _EMPTY_BOXES
         self._wall_top = np.full(self.map_shape, float(self.arena.cfg.wall_height))  # u, per cell
+        self._hz, self._hg = quake.NO_TERRAIN, quake.NO_TERRAIN_GRID  # terrain heights (u) and their grid
         self._needs_reset = True
         self._window = HumanWindow(f"memory_bench: {type(self).__name__}", target=480)
         self.map: tm.TextMap | None = None
@@ -193,6 +194,10 @@ class DMLabEnv(gym.Env):
         raise NotImplementedError
 
     def _level_info(self) -> dict[str, Any]:
+        return {}
+
+    def _arena_config_extra(self) -> dict[str, Any]:
+        """More :class:`~memory_bench.engine.arena.ArenaConfig` fields of the level (a terrain)."""
         return {}
 
     # ------------------------------------------------------------------ helpers for levels
@@ -352,7 +357,7 @@ class DMLabEnv(gym.Env):
                     break
             touched[:] = False
             n = quake.run_frames(self._state, self._flags, cmd, left, self._solid, tm.CELL_UNITS, self._wall_top,
-                                 self._boxes, self._items, self._active, touched, DT)
+                                 self._boxes, self._hz, self._hg, self._items, self._active, touched, DT)
             left -= n
             self.frames += n
             for slot in np.flatnonzero(touched):
