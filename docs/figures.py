@@ -29,6 +29,7 @@ def main() -> None:
     save(rooms_views(), "rooms.png")
     save(language_views(), "language.png")
     save(skymaze_views(), "skymaze.png")
+    save(natlab_views(), "natlab.png")
     views = []
     for env_id in ("MemoryMaze-9x9-HD-v0", "MemoryMaze-9x9-Vis-v0", "MemoryMaze-9x9-Top-v0", "MemoryMaze-15x15-Oracle-Top-v0"):
         env = gym.make(f"memory_bench:{env_id}", **({"camera_resolution": 256} if env_id.endswith("Vis-v0") else {}))
@@ -258,6 +259,28 @@ def skymaze_views() -> np.ndarray:
     panels.append(env._observe())
     env.close()
     return tile(panels, cols=3)
+
+
+def natlab_views() -> np.ndarray:
+    """NatLab at 240 x 320: one varying map in the dawn, day and night lights, facing
+    its nearest mushroom patch, and the fixed large map by day."""
+    from memory_bench.engine.agents import quake
+    from memory_bench.envs.dmlab import natlab as nl
+
+    panels = []
+    for level, seed, light in (("varying_map_randomized", 3, "dawn"), ("varying_map_randomized", 3, "day"),
+                               ("varying_map_randomized", 3, "night"), ("fixed_large_map", 0, "day")):
+        env = nl.NatLab(level, height=240, width=320, show_clock=False)
+        env.reset(seed=seed)
+        env.lighting = light
+        env._set_lighting(nl.LIGHTING[light])
+        env.arena.commit_items()  # the renderer re-reads the light
+        x, y = env._state[:2]
+        near = env._items[np.argmin(np.hypot(*(env._items[: env.mushroom_count, :2] - (x, y)).T)), :2]
+        env._state[quake.YAW] = float(np.degrees(np.arctan2(near[1] - y, near[0] - x)))
+        panels.append(env._observe())
+        env.close()
+    return tile(panels, cols=2)
 
 
 if __name__ == "__main__":

@@ -397,8 +397,8 @@ def _ray_terrain(ox, oy, oz, dx, dy, dz, idx, idy, hf_origin, hf_cell, hf_z, hf_
     nz, u, v, k) with the unit normal, barycentrics and vertex index ``k`` of the hit
     triangle's first corner (the triangle is ``k``'s cell's lower (0) or upper (1) one,
     returned as the sign of ``k``: >= 0 lower, < 0 upper, vertex ``-1 - k``); t = -1 if
-    none. The grid: vertex (r, c) at ``hf_origin + (c, r) * hf_cell``, height
-    ``hf_z[r, c]``; each cell is split along its (0, 0)-(1, 1) diagonal. Walks the cells
+    none. The grid: vertex (r, c) at ``hf_origin[:2] + (c, r) * hf_cell``, height
+    ``hf_z[r, c]``, the highest ``hf_origin[2]``; each cell is split along its (0, 0)-(1, 1) diagonal. Walks the cells
     the ray crosses in 2D (DDA), testing a cell's triangles only where the ray dips to
     the cell's highest corner (``hf_cmax``)."""
     ny = hf_cmax.shape[0]
@@ -411,6 +411,12 @@ def _ray_terrain(ox, oy, oz, dx, dy, dz, idx, idy, hf_origin, hf_cell, hf_z, hf_
     tb = (x0 + nx * cw - ox) * idx
     t_lo = max(0.0, min(ta, tb))
     t_hi = min(t_max, max(ta, tb))
+    top = hf_origin[2]  # the highest vertex
+    if dz >= 0.0:
+        if oz > top:
+            return -1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0  # above the terrain, looking up
+        if dz > 0.0:
+            t_hi = min(t_hi, (top - oz) / dz)  # climbs above it there
     ta = (y0 - oy) * idy
     tb = (y0 + ny * ch - oy) * idy
     t_lo = max(t_lo, min(ta, tb))
@@ -492,7 +498,7 @@ def _trace_rows(
     s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, z_top,
     d_kind, d_pos, d_rot, d_size, d_id, d_rgba,
     texels, mip_off, mip_w, mip_h, mip_first, sky_tex,
-    hf_origin, hf_cell, hf_z, hf_cmax, hf_rgb, hf_id,
+    hf_origin, hf_cell, hf_z, hf_cmax, hf_rgb, hf_id, hf_far,
 ):
     """Traces image rows ``i_start`` to ``i_stop``: what each pixel shows (``seg``), and
     its colour unless it is a textured static surface, whose hit goes to
@@ -649,8 +655,9 @@ def _trace_rows(
             hu = hv = hnx = hny = hnz = 0.0
             hk = 0
             if hf_z.shape[0] > 1:
+                # (no further than hf_far: beyond a haze's end every pixel is the haze)
                 t, a0, a1, a2, a3, a4, a5 = _ray_terrain(ox, oy, oz, dx, dy, dz, idx, idy, hf_origin, hf_cell, hf_z,
-                                                         hf_cmax, best)
+                                                         hf_cmax, min(best, hf_far))
                 if t > 0.0 and t < best:
                     best = t
                     hit_hf = 1.0
@@ -905,7 +912,7 @@ def render_kernel(
     s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, s_map, z_top,
     geom_xpos, geom_xmat, site_xpos, site_xmat, dyn_geoms, sites, d_kind, d_size, d_id, d_rgba,
     texels, mip_off, mip_w, mip_h, mip_first, mip_count, sky_tex,
-    hf_origin, hf_cell, hf_z, hf_cmax, hf_rgb, hf_id,
+    hf_origin, hf_cell, hf_z, hf_cmax, hf_rgb, hf_id, hf_far,
 ):
     """Renders the whole image on the calling thread (without holding the GIL, so that
     threads can render several envs at once): a tracing pass that finds what each
@@ -921,7 +928,7 @@ def render_kernel(
     row_geoms, row_count = _row_lists(rects, h)
     sxs = _column_offsets(w, h, tan_half_fovy)
     _trace_rows(
-            0, h, rects, row_geoms, row_count, sxs, out, seg, depth, hit_f, hit_i, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_code, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, sky_tex, hf_origin, hf_cell, hf_z, hf_cmax, hf_rgb, hf_id)
+            0, h, rects, row_geoms, row_count, sxs, out, seg, depth, hit_f, hit_i, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_code, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, sky_tex, hf_origin, hf_cell, hf_z, hf_cmax, hf_rgb, hf_id, hf_far)
     _shade_rows(0, h, sxs, hit_f, hit_i, out, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, s_lo, s_hi, s_rgba, s_tex, s_map, texels, mip_off, mip_w, mip_h, mip_first, mip_count)
 
 
@@ -934,7 +941,7 @@ def render_kernel_parallel(
     s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, s_map, z_top,
     geom_xpos, geom_xmat, site_xpos, site_xmat, dyn_geoms, sites, d_kind, d_size, d_id, d_rgba,
     texels, mip_off, mip_w, mip_h, mip_first, mip_count, sky_tex,
-    hf_origin, hf_cell, hf_z, hf_cmax, hf_rgb, hf_id,
+    hf_origin, hf_cell, hf_z, hf_cmax, hf_rgb, hf_id, hf_far,
 ):
     """Renders the whole image, rows (and then pairs of rows) spread over numba's threads."""
     h, w = out.shape[0], out.shape[1]
@@ -946,6 +953,6 @@ def render_kernel_parallel(
     sxs = _column_offsets(w, h, tan_half_fovy)
     for i in nb.prange(h):
         _trace_rows(
-            i, i + 1, rects, row_geoms, row_count, sxs, out, seg, depth, hit_f, hit_i, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_code, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, sky_tex, hf_origin, hf_cell, hf_z, hf_cmax, hf_rgb, hf_id)
+            i, i + 1, rects, row_geoms, row_count, sxs, out, seg, depth, hit_f, hit_i, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, grid_origin, grid_cell, grid_shape, cell_start, cell_items, cell_code, s_kind, s_lo, s_hi, s_id, s_rgba, s_tex, z_top, d_kind, d_pos, d_rot, d_size, d_id, d_rgba, texels, mip_off, mip_w, mip_h, mip_first, sky_tex, hf_origin, hf_cell, hf_z, hf_cmax, hf_rgb, hf_id, hf_far)
     for q in nb.prange((h + 1) // 2):
         _shade_rows(2 * q, min(h, 2 * q + 2), sxs, hit_f, hit_i, out, cam_pos, cam_mat, tan_half_fovy, ambient, diffuse, s_lo, s_hi, s_rgba, s_tex, s_map, texels, mip_off, mip_w, mip_h, mip_first, mip_count)

@@ -200,7 +200,7 @@ class CpuRenderer:
             geom_xpos, geom_xmat, site_xpos, site_xmat, self._dyn_ids, self._sites,
             self._d_kind, self._d_size, self._d_id, self._d_rgba,
             self._texels, self._mip_off, self._mip_w, self._mip_h, self._mip_first, self._mip_count, self._sky_tex,
-            *self._terrain,
+            *self._terrain, self._fog[1] if self._fog is not None else 1e30,
         )
         if self._fog is not None:
             start, end, rgb = self._fog
@@ -356,14 +356,14 @@ class CpuRenderer:
         self._layout_terrain(data)
 
     def _layout_terrain(self, data: mujoco.MjData) -> None:
-        """The heightfield geom (one at most), as the kernel's vertex grid: origin, cell
-        size, vertex heights, per-cell highest corner, vertex colours and geom id."""
+        """The heightfield geom (one at most), as the kernel's vertex grid: origin (and
+        the highest vertex), cell size, vertex heights, per-cell highest corner, vertex colours and geom id."""
         m = self.model
         hf = [g for g in self._static if int(m.geom_type[g]) == _HFIELD and self._visible_geom(g)]
         if len(hf) > 1:
             raise NotImplementedError("the cpu renderer draws one heightfield geom at most")
         if not hf:
-            self._terrain = (np.zeros(2), np.ones(2), np.zeros((1, 1)), np.zeros((0, 0)), np.zeros((1, 1, 3)), -1)
+            self._terrain = (np.zeros(3), np.ones(2), np.zeros((1, 1)), np.zeros((0, 0)), np.zeros((1, 1, 3)), -1)
             return
         g = hf[0]
         if not np.allclose(data.geom_xmat[g], np.eye(3).ravel(), atol=1e-9):
@@ -380,7 +380,7 @@ class CpuRenderer:
         if rgb is None or rgb.shape != (nrow, ncol, 3):
             base = self._effective_rgba(np.array([g]))[0, :3].astype(np.float64)
             rgb = base[None, None, :] * (0.8 + 0.2 * raw)[..., None]
-        origin = np.array([x - rx, y - ry])
+        origin = np.array([x - rx, y - ry, z_v.max()])  # and the highest vertex
         cell = np.array([2 * rx / (ncol - 1), 2 * ry / (nrow - 1)])
         self._terrain = (origin, cell, np.ascontiguousarray(z_v), np.ascontiguousarray(cmax), np.ascontiguousarray(rgb), int(g))
 
