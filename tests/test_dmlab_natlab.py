@@ -229,18 +229,3 @@ def test_forager_beats_random_by_far():
     assert np.mean(forager) > 15 and np.mean(forager) > 3 * max(1.0, np.mean(rand))
     env.close()
 
-
-def test_gui_plays_a_natlab_level(tmp_path, monkeypatch):
-    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
-    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
-    pytest.importorskip("pygame")
-    from memory_bench.gui import app, load_episode, replay_check
-
-    player = app.Player(IDS["varying_map_regrowth"], seed=1, out=tmp_path, max_steps=4, fps=0)
-    try:
-        for k in ({"up"}, {"left"}, {"up"}, {"up"}):
-            player.tick(k)
-    finally:
-        player.close()
-    arrays, meta = load_episode(player.saved[0])
-    assert arrays["image"].shape == (5, 72, 96, 3) and replay_check(player.saved[0])

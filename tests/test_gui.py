@@ -440,3 +440,16 @@ def test_alchemy_command_line_errors(tmp_path, capsys):
             app.main(argv)
         assert e.value.code == 2 and message in capsys.readouterr().err
     assert not app.is_turn_based("MemoryMaze-9x9-v0") and app.is_turn_based(f"memory_bench:{ALCHEMY}")
+
+
+@pytest.mark.parametrize("env_id", ["DMLab-skymaze_irreversible_path_varied-v0", "DMLab-natlab_varying_map_regrowth-v0"])
+def test_gui_plays_levels_with_heights(env_id, tmp_path):
+    """Sky mazes (platforms) and NatLab (terrain): played, recorded and replayed."""
+    player = app.Player(env_id, seed=1, out=tmp_path, max_steps=4, fps=0)
+    try:
+        for k in ({"up"}, {"left"}, {"up"}, {"up"}):
+            player.tick(k)
+    finally:
+        player.close()
+    arrays, meta = load_episode(player.saved[0])
+    assert arrays["image"].shape == (5, 72, 96, 3) and replay_check(player.saved[0])

@@ -85,6 +85,41 @@ def _angle_short(deg):
     return a - 360.0 if a >= 180.0 else a
 
 
+@nb.njit(cache=True, inline="always")
+def _cross_plane(d1, d2, enter, leave):
+    """One plane of Quake's CM_TraceThroughBrush, for a move that starts ``d1`` and
+    ends ``d2`` in front of it: (missed, entering, enter, leave). ``missed``: the move
+    stays in front of this plane, so it misses the brush; ``entering``: this plane
+    gives the latest entry so far (its normal becomes the hit's)."""
+    if d1 > 0 and (d2 >= SURFACE_CLIP_EPSILON or d2 >= d1):
+        return True, False, enter, leave
+    if d1 <= 0 and d2 <= 0:
+        return False, False, enter, leave
+    if d1 > d2:
+        f = max((d1 - SURFACE_CLIP_EPSILON) / (d1 - d2), 0.0)
+        if f > enter:
+            return False, True, f, leave
+        return False, False, enter, leave
+    return False, False, enter, min(leave, (d1 + SURFACE_CLIP_EPSILON) / (d1 - d2))
+
+
+@nb.njit(cache=True, inline="always")
+def _end_clip(tr, startout, getout, enter, leave, n0, n1, n2):
+    """The brush's verdict into ``tr``: started inside it (startsolid, allsolid if it
+    never gets out), or hit earlier than what ``tr`` holds."""
+    if not startout:
+        tr[4] = 1.0
+        if not getout:
+            tr[5] = 1.0
+            tr[0] = 0.0
+        return
+    if enter < leave and enter > -1 and enter < tr[0]:
+        tr[0] = max(enter, 0.0)
+        tr[1] = n0
+        tr[2] = n1
+        tr[3] = n2
+
+
 @nb.njit(cache=True)
 def _clip_box(sx, sy, sz, ex, ey, ez, lo0, lo1, lo2, hi0, hi1, hi2, mins, maxs, tr):
     """Clips the move of the player box from s to e against one solid box (Quake's
@@ -111,40 +146,16 @@ def _clip_box(sx, sy, sz, ex, ey, ez, lo0, lo1, lo2, hi0, hi1, hi2, mins, maxs, 
                 d1 = lo[a] - (s[a] + maxs[a])
                 d2 = lo[a] - (e[a] + maxs[a])
                 sign = -1.0
-            if d2 > 0:
-                getout = True
-            if d1 > 0:
-                startout = True
-            if d1 > 0 and (d2 >= SURFACE_CLIP_EPSILON or d2 >= d1):
+            getout = getout or d2 > 0
+            startout = startout or d1 > 0
+            missed, entering, enter, leave = _cross_plane(d1, d2, enter, leave)
+            if missed:
                 return
-            if d1 <= 0 and d2 <= 0:
-                continue
-            if d1 > d2:
-                f = (d1 - SURFACE_CLIP_EPSILON) / (d1 - d2)
-                if f < 0:
-                    f = 0.0
-                if f > enter:
-                    enter = f
-                    n0 = sign if a == 0 else 0.0
-                    n1 = sign if a == 1 else 0.0
-                    n2 = sign if a == 2 else 0.0
-            else:
-                f = (d1 + SURFACE_CLIP_EPSILON) / (d1 - d2)
-                if f > 1:
-                    f = 1.0
-                if f < leave:
-                    leave = f
-    if not startout:
-        tr[4] = 1.0
-        if not getout:
-            tr[5] = 1.0
-            tr[0] = 0.0
-        return
-    if enter < leave and enter > -1 and enter < tr[0]:
-        tr[0] = max(enter, 0.0)
-        tr[1] = n0
-        tr[2] = n1
-        tr[3] = n2
+            if entering:
+                n0 = sign if a == 0 else 0.0
+                n1 = sign if a == 1 else 0.0
+                n2 = sign if a == 2 else 0.0
+    _end_clip(tr, startout, getout, enter, leave, n0, n1, n2)
 
 
 #: How far below its lowest corner a terrain triangle's brush reaches (u).
@@ -206,38 +217,14 @@ def _clip_triangle(sx, sy, sz, ex, ey, ez, ax, ay, az, bx, by, bz, cx, cy, cz, m
         dist = pd - (nx * ox + ny * oy + nz * oz)
         d1 = nx * sx + ny * sy + nz * sz - dist
         d2 = nx * ex + ny * ey + nz * ez - dist
-        if d2 > 0:
-            getout = True
-        if d1 > 0:
-            startout = True
-        if d1 > 0 and (d2 >= SURFACE_CLIP_EPSILON or d2 >= d1):
+        getout = getout or d2 > 0
+        startout = startout or d1 > 0
+        missed, entering, enter, leave = _cross_plane(d1, d2, enter, leave)
+        if missed:
             return
-        if d1 <= 0 and d2 <= 0:
-            continue
-        if d1 > d2:
-            f = (d1 - SURFACE_CLIP_EPSILON) / (d1 - d2)
-            if f < 0:
-                f = 0.0
-            if f > enter:
-                enter = f
-                n0, n1, n2 = nx, ny, nz
-        else:
-            f = (d1 + SURFACE_CLIP_EPSILON) / (d1 - d2)
-            if f > 1:
-                f = 1.0
-            if f < leave:
-                leave = f
-    if not startout:
-        tr[4] = 1.0
-        if not getout:
-            tr[5] = 1.0
-            tr[0] = 0.0
-        return
-    if enter < leave and enter > -1 and enter < tr[0]:
-        tr[0] = max(enter, 0.0)
-        tr[1] = n0
-        tr[2] = n1
-        tr[3] = n2
+        if entering:
+            n0, n1, n2 = nx, ny, nz
+    _end_clip(tr, startout, getout, enter, leave, n0, n1, n2)
 
 
 @nb.njit(cache=True)
