@@ -60,6 +60,7 @@ DEFAULT_IDS = (
     "DMLab-rooms_collect_good_objects_train-v0", "DMLab-rooms_watermaze-v0", "DMLab-rooms_keys_doors_puzzle-v0",
     "DMLab-language_select_located_object-v0", "DMLab-skymaze_irreversible_path_hard-v0",
     "DMLab-natlab_varying_map_regrowth-v0", "DMLab-natlab_fixed_large_map-v0",
+    "DMLab-lasertag_three_opponents_large-v0",
 )
 _PLAIN_ID = re.compile(r"^MemoryMaze-(\d+)x\1-v0$")
 

@@ -217,6 +217,17 @@ def _natlab_entries() -> list[EnvEntry]:
     ]
 
 
+LASERTAG_ENTRY_POINT = "memory_bench.envs.dmlab.lasertag:LaserTag"
+
+
+def _lasertag_entries() -> list[EnvEntry]:
+    return [
+        EnvEntry(id=f"DMLab-lasertag_{name}-v0", family="DMLab-LaserTag", kwargs={"level": name},
+                 max_episode_steps=240 * 60 // 4, entry_point=LASERTAG_ENTRY_POINT, vector_entry_point=None)
+        for name in ("one_opponent_small", "three_opponents_small", "one_opponent_large", "three_opponents_large")
+    ]
+
+
 def hold_out_kwargs(env_id: str) -> dict[str, Any]:
     """``{"allow_hold_out_levels": True}`` for a hold-out id (DMLab's test levels, which
     refuse to load without it), else ``{}``: for evaluation tools that make any id."""
@@ -227,7 +238,7 @@ def hold_out_kwargs(env_id: str) -> dict[str, Any]:
 #: Every env id of the package, by id.
 ENVS: dict[str, EnvEntry] = {
     e.id: e for e in _memory_maze_entries() + _alchemy_entries() + _psychlab_entries() + _explore_entries()
-    + _rooms_entries() + _language_entries() + _skymaze_entries() + _natlab_entries()
+    + _rooms_entries() + _language_entries() + _skymaze_entries() + _natlab_entries() + _lasertag_entries()
 }
 
 

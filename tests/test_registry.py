@@ -52,13 +52,16 @@ def test_every_original_id_is_registered():
     assert skymaze == set(families()["DMLab-SkyMaze"])
     natlab = {f"DMLab-natlab_{t}-v0" for t in ("fixed_large_map", "varying_map_regrowth", "varying_map_randomized")}
     assert natlab == set(families()["DMLab-NatLab"])
+    lasertag = {f"DMLab-lasertag_{t}-v0" for t in ("one_opponent_small", "three_opponents_small", "one_opponent_large",
+                                                    "three_opponents_large")}
+    assert lasertag == set(families()["DMLab-LaserTag"])
     assert {i for i, e in ENVS.items() if e.hold_out} == {
         "DMLab-rooms_collect_good_objects_test-v0", "DMLab-rooms_exploit_deferred_effects_test-v0"}
-    assert set(ENVS) == expected | alchemy | dmlab | suite | explore | suite_explore | rooms | language | skymaze | natlab
+    assert set(ENVS) == expected | alchemy | dmlab | suite | explore | suite_explore | rooms | language | skymaze | natlab | lasertag
     assert list(families()) == ["MemoryMaze", "Alchemy", "DMLab-PsychLab", "MemoryTasks-PsychLab", "DMLab-Explore",
                                 "MemoryTasks-Explore", "DMLab-Rooms", "DMLab-Language", "DMLab-SkyMaze",
-                                "DMLab-NatLab"]
-    for env_id in expected | alchemy | dmlab | suite | explore | suite_explore | rooms | language | skymaze | natlab:
+                                "DMLab-NatLab", "DMLab-LaserTag"]
+    for env_id in expected | alchemy | dmlab | suite | explore | suite_explore | rooms | language | skymaze | natlab | lasertag:
         assert f"memory_bench:{env_id}".split(":")[1] in gym.registry
 
 
@@ -110,6 +113,13 @@ def test_check_env(env_id):
         assert base.observation_space.shape == (72, 96, 3) and base.action_space == gym.spaces.Discrete(9)
         assert base.max_steps == 900 == ENVS[env_id].max_episode_steps == gym.spec(env_id).max_episode_steps
         assert base.difficulty == (0.9 if env_id.endswith("hard-v0") else None)
+        env.close()
+        return
+    if ENVS[env_id].family == "DMLab-LaserTag":
+        base = env.unwrapped
+        assert base.observation_space.shape == (72, 96, 3) and base.action_space == gym.spaces.Discrete(9)
+        assert base.max_steps == 3600 == ENVS[env_id].max_episode_steps == gym.spec(env_id).max_episode_steps
+        assert base.bot_skill == 4.0 and len(base.players) == 1 + (3 if "three" in env_id else 1)
         env.close()
         return
     if ENVS[env_id].family == "DMLab-NatLab":

@@ -55,6 +55,10 @@ PUBLISHED = {
     "natlab_fixed_large_map": (36.9, 2.173),
     "natlab_varying_map_regrowth": (24.45, 2.989),
     "natlab_varying_map_randomized": (42.35, 7.346),
+    "lasertag_one_opponent_small": (12.65, -0.224),
+    "lasertag_three_opponents_small": (18.55, -0.214),
+    "lasertag_one_opponent_large": (18.6, -0.083),
+    "lasertag_three_opponents_large": (31.5, -0.102),
     "language_select_described_object": (389.5, -0.07),
     "language_select_located_object": (280.7, 1.929),
     "language_execute_random_task": (254.05, -5.913),
@@ -256,6 +260,10 @@ def oracle_for(env_id: str):
         from memory_bench.envs.dmlab.skymaze import SkyMazeOracle
 
         return SkyMazeOracle()
+    if family == "DMLab-LaserTag":
+        from memory_bench.envs.dmlab.lasertag_bots import ScriptedPlayer
+
+        return ScriptedPlayer()
     if family == "DMLab-NatLab":
         from memory_bench.envs.dmlab.natlab import NatLabForager
 
@@ -320,16 +328,16 @@ def main(argv: list[str] | None = None) -> int:
     from memory_bench.registry import ENVS
 
     ids = [i for i, e in ENVS.items() if "Explore" in e.family or e.family in ("DMLab-Rooms", "DMLab-Language", "DMLab-SkyMaze",
-                                                                                "DMLab-NatLab")]
+                                                                                "DMLab-NatLab", "DMLab-LaserTag")]
     p = argparse.ArgumentParser(prog="python -m memory_bench.agents.dmlab", description=__doc__.split("\n\n")[0])
     p.add_argument("--episodes", type=int, default=30)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--levels", nargs="*", default=ids, help="env ids (default: every explore, rooms, language, sky maze and natlab id)")
+    p.add_argument("--levels", nargs="*", default=ids, help="env ids (default: every explore, rooms, language, sky maze, natlab and lasertag id)")
     p.add_argument("--json", type=Path, help="also write the results here")
     args = p.parse_args(argv)
     bad = [i for i in args.levels if i not in ids]
     if bad:
-        p.error(f"not explore, rooms, language, sky maze or natlab ids: {bad}; choose from {ids}")
+        p.error(f"not explore, rooms, language, sky maze, natlab or lasertag ids: {bad}; choose from {ids}")
     if args.episodes < 1:
         p.error(f"--episodes={args.episodes} must be >= 1")
     results = scores(args.levels, args.episodes, args.seed)
