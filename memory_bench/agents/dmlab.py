@@ -299,8 +299,9 @@ def scores(env_ids: list[str], episodes: int = 30, seed: int = 0, progress: bool
     jobs = [(env_id, name) for env_id in env_ids for name in ("random", "oracle")]
     with tqdm(total=len(jobs) * episodes, unit="ep", file=sys.stderr, disable=not progress, desc="scores") as bar:
         for env_id, name in jobs:
-            env = gym.make(f"memory_bench:{env_id}", **hold_out_kwargs(env_id))
             agent = RandomAgent(seed=seed) if name == "random" else oracle_for(env_id)
+            # an oracle may be scored on another action set (the laser tag player aims with raw actions)
+            env = gym.make(f"memory_bench:{env_id}", **hold_out_kwargs(env_id), **getattr(agent, "env_kwargs", {}))
             values = []
             for e in range(episodes):
                 values.append(play(env, agent, seed + e))

@@ -194,7 +194,7 @@ class LaserTag(DMLabEnv):
         score0 = agent.score
         frames = min(self.action_repeat, self.episode_frames - self.frames)
         now = self.clock_ms / 1000.0
-        orders = [b.think(self, now, quake.FRAME_TIME) for b in self.bots]
+        orders = [b.think(self, now, quake.FRAME_TIME, frames) for b in self.bots]
         cmds = [cmd] + [o[0] for o in orders]
         fires = [fire] + [o[1] for o in orders]
         ended = False
