@@ -69,7 +69,9 @@ class DmEnvView(dm_env.Environment):
     def step(self, action) -> dm_env.TimeStep:
         if self._needs_reset:
             return self.reset()
-        obs, reward, terminated, truncated, _ = self.gym_env.step(int(np.asarray(action)))
+        discrete = isinstance(self.gym_env.action_space, spaces.Discrete)
+        a = int(np.asarray(action)) if discrete else np.asarray(action, dtype=self.gym_env.action_space.dtype)
+        obs, reward, terminated, truncated, _ = self.gym_env.step(a)
         if terminated:
             self._needs_reset = True
             return dm_env.termination(float(reward), obs)

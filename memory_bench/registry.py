@@ -228,6 +228,21 @@ def _lasertag_entries() -> list[EnvEntry]:
     ]
 
 
+GOAL_ARENA_ENTRY_POINT = "memory_bench.envs.memory_suite.goal_arena:GoalArena"
+GOAL_ARENA_TASKS = ("invisible_goal_empty_arena", "invisible_goal_with_buildings", "visible_goal_with_buildings")
+GOAL_ARENA_SPLITS = ("train", "holdout_interpolate", "holdout_extrapolate", "interpolate", "extrapolate",
+                     "holdout_small", "holdout_large")
+
+
+def _goal_arena_entries() -> list[EnvEntry]:
+    return [
+        EnvEntry(id=f"MemoryTasks-{task}_{split}-v0", family="MemoryTasks-GoalNavigation",
+                 kwargs={"task": task, "split": split}, max_episode_steps=120 * 60 // 4,
+                 entry_point=GOAL_ARENA_ENTRY_POINT, vector_entry_point=None)
+        for task in GOAL_ARENA_TASKS for split in GOAL_ARENA_SPLITS
+    ]
+
+
 def hold_out_kwargs(env_id: str) -> dict[str, Any]:
     """``{"allow_hold_out_levels": True}`` for a hold-out id (DMLab's test levels, which
     refuse to load without it), else ``{}``: for evaluation tools that make any id."""
@@ -238,7 +253,7 @@ def hold_out_kwargs(env_id: str) -> dict[str, Any]:
 #: Every env id of the package, by id.
 ENVS: dict[str, EnvEntry] = {
     e.id: e for e in _memory_maze_entries() + _alchemy_entries() + _psychlab_entries() + _explore_entries()
-    + _rooms_entries() + _language_entries() + _skymaze_entries() + _natlab_entries() + _lasertag_entries()
+    + _rooms_entries() + _language_entries() + _skymaze_entries() + _natlab_entries() + _lasertag_entries() + _goal_arena_entries()
 }
 
 

@@ -55,13 +55,18 @@ def test_every_original_id_is_registered():
     lasertag = {f"DMLab-lasertag_{t}-v0" for t in ("one_opponent_small", "three_opponents_small", "one_opponent_large",
                                                     "three_opponents_large")}
     assert lasertag == set(families()["DMLab-LaserTag"])
+    goal_nav = {f"MemoryTasks-{t}_{s}-v0" for t in ("invisible_goal_empty_arena", "invisible_goal_with_buildings",
+                                                      "visible_goal_with_buildings")
+                for s in ("train", "holdout_interpolate", "holdout_extrapolate", "interpolate", "extrapolate",
+                          "holdout_small", "holdout_large")}
+    assert goal_nav == set(families()["MemoryTasks-GoalNavigation"])
     assert {i for i, e in ENVS.items() if e.hold_out} == {
         "DMLab-rooms_collect_good_objects_test-v0", "DMLab-rooms_exploit_deferred_effects_test-v0"}
-    assert set(ENVS) == expected | alchemy | dmlab | suite | explore | suite_explore | rooms | language | skymaze | natlab | lasertag
+    assert set(ENVS) == expected | alchemy | dmlab | suite | explore | suite_explore | rooms | language | skymaze | natlab | lasertag | goal_nav
     assert list(families()) == ["MemoryMaze", "Alchemy", "DMLab-PsychLab", "MemoryTasks-PsychLab", "DMLab-Explore",
                                 "MemoryTasks-Explore", "DMLab-Rooms", "DMLab-Language", "DMLab-SkyMaze",
-                                "DMLab-NatLab", "DMLab-LaserTag"]
-    for env_id in expected | alchemy | dmlab | suite | explore | suite_explore | rooms | language | skymaze | natlab | lasertag:
+                                "DMLab-NatLab", "DMLab-LaserTag", "MemoryTasks-GoalNavigation"]
+    for env_id in expected | alchemy | dmlab | suite | explore | suite_explore | rooms | language | skymaze | natlab | lasertag | goal_nav:
         assert f"memory_bench:{env_id}".split(":")[1] in gym.registry
 
 
@@ -113,6 +118,13 @@ def test_check_env(env_id):
         assert base.observation_space.shape == (72, 96, 3) and base.action_space == gym.spaces.Discrete(9)
         assert base.max_steps == 900 == ENVS[env_id].max_episode_steps == gym.spec(env_id).max_episode_steps
         assert base.difficulty == (0.9 if env_id.endswith("hard-v0") else None)
+        env.close()
+        return
+    if ENVS[env_id].family == "MemoryTasks-GoalNavigation":
+        base = env.unwrapped
+        assert base.observation_space.shape == (72, 96, 3)
+        assert base.action_space == gym.spaces.Box(-1.0, 1.0, (4,), np.float32)
+        assert base.max_steps == 1800 == ENVS[env_id].max_episode_steps == gym.spec(env_id).max_episode_steps
         env.close()
         return
     if ENVS[env_id].family == "DMLab-LaserTag":

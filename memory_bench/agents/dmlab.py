@@ -82,7 +82,8 @@ def steer(env, point: np.ndarray, tolerance: float = 2.5) -> int:
 
 
 class RandomAgent:
-    """Uniformly random actions of a ``Discrete(n)`` space."""
+    """Uniformly random actions: of a ``Discrete(n)`` space, or of the env's ``Box``
+    action space when the env has one (the Memory Task Suite's continuous actions)."""
 
     def __init__(self, n_actions: int = 9, seed: int | None = None):
         self.n = n_actions
@@ -91,7 +92,10 @@ class RandomAgent:
     def reset(self, env=None) -> None:
         pass
 
-    def act(self, env=None) -> int:
+    def act(self, env=None):
+        space = getattr(env, "action_space", None)
+        if space is not None and hasattr(space, "low") and not hasattr(space, "n"):
+            return self.rng.uniform(space.low, space.high).astype(space.dtype)
         return int(self.rng.integers(self.n))
 
 
@@ -260,6 +264,10 @@ def oracle_for(env_id: str):
         from memory_bench.envs.dmlab.skymaze import SkyMazeOracle
 
         return SkyMazeOracle()
+    if family == "MemoryTasks-GoalNavigation":
+        from memory_bench.envs.memory_suite.goal_arena import GoalArenaOracle
+
+        return GoalArenaOracle()
     if family == "DMLab-LaserTag":
         from memory_bench.envs.dmlab.lasertag_bots import ScriptedPlayer
 

@@ -269,6 +269,12 @@ class Player(_Window):
             self.make_kwargs["camera_resolution"] = int(res)
         self.max_steps = max_steps
         self.env = make_env(env_id, self.make_kwargs, max_steps)
+        gui_kwargs = getattr(self.env.unwrapped, "gui_kwargs", None)
+        if not isinstance(self.env.action_space, spaces.Discrete) and gui_kwargs:
+            # an env with continuous actions names the discrete set a person plays with
+            self.env.close()
+            self.make_kwargs = {**gui_kwargs, **self.make_kwargs}
+            self.env = make_env(env_id, self.make_kwargs, max_steps)
         if not isinstance(self.env.action_space, spaces.Discrete):
             raise ValueError(f"{env_id} has a {self.env.action_space} action space; the GUI plays Discrete ones")
         self.n_actions = int(self.env.action_space.n)

@@ -1,0 +1,1 @@
+"""The Memory Task Suite's Unity tasks, rebuilt on the DMLab-style engine."""
