@@ -30,6 +30,7 @@ def main() -> None:
     save(language_views(), "language.png")
     save(skymaze_views(), "skymaze.png")
     save(natlab_views(), "natlab.png")
+    save(goal_arena_views(), "goal_arena.png")
     views = []
     for env_id in ("MemoryMaze-9x9-HD-v0", "MemoryMaze-9x9-Vis-v0", "MemoryMaze-9x9-Top-v0", "MemoryMaze-15x15-Oracle-Top-v0"):
         env = gym.make(f"memory_bench:{env_id}", **({"camera_resolution": 256} if env_id.endswith("Vis-v0") else {}))
@@ -278,6 +279,28 @@ def natlab_views() -> np.ndarray:
         x, y = env._state[:2]
         near = env._items[np.argmin(np.hypot(*(env._items[: env.mushroom_count, :2] - (x, y)).T)), :2]
         env._state[quake.YAW] = float(np.degrees(np.arctan2(near[1] - y, near[0] - x)))
+        panels.append(env._observe())
+        env.close()
+    return tile(panels, cols=2)
+
+
+def goal_arena_views() -> np.ndarray:
+    """The Memory Task Suite's goal navigation at 240 x 320: the empty arena and the
+    arena with buildings (training stimuli), the visible goal, and a hold-out arena."""
+    from memory_bench.engine import textmap as tm
+    from memory_bench.engine.agents import quake
+    from memory_bench.envs.memory_suite import goal_arena as ga
+
+    panels = []
+    for task, split in (("invisible_goal_empty_arena", "train"), ("invisible_goal_with_buildings", "train"),
+                        ("visible_goal_with_buildings", "train"), ("invisible_goal_with_buildings", "holdout_extrapolate")):
+        env = ga.GoalArena(task, split, height=240, width=320)
+        env.reset(seed=3)
+        h = env.map.shape[0]
+        gx, gy = tm.cell_centre(np.array(env.layout.goal), h)
+        x, y = tm.cell_centre(np.array([h - 2, 1]), h)  # a corner of the arena, looking at the goal
+        env._spawn_at(float(x), float(y), float(np.degrees(np.arctan2(gy - y, gx - x))))
+        env._state[quake.PITCH] = 5.0
         panels.append(env._observe())
         env.close()
     return tile(panels, cols=2)

@@ -84,9 +84,15 @@ def _measure(make, reset, step, steps, resets, seed):
     t0 = time.perf_counter()
     env = make()
     make_s = time.perf_counter() - t0
-    # Uniform over the env's own actions (6 for Memory Maze and for envs without an action_space).
-    n_actions = getattr(getattr(env, "action_space", None), "n", 6)
-    actions = np.random.default_rng(seed).integers(0, n_actions, size=steps)
+    # Uniform over the env's own actions (6 for Memory Maze and for envs without an
+    # action_space; a box of continuous actions is sampled uniformly too).
+    space = getattr(env, "action_space", None)
+    if space is not None and not hasattr(space, "n") and hasattr(space, "low"):
+        rng = np.random.default_rng(seed)
+        actions = [rng.uniform(space.low, space.high).astype(space.dtype) for _ in range(steps)]
+    else:
+        n_actions = getattr(space, "n", 6)
+        actions = np.random.default_rng(seed).integers(0, n_actions, size=steps).tolist()
 
     t0 = time.perf_counter()
     reset(env, seed)
@@ -99,7 +105,7 @@ def _measure(make, reset, step, steps, resets, seed):
 
     step_s = 0.0
     episodes_ended = 0
-    for action in actions.tolist():
+    for action in actions:
         t0 = time.perf_counter()
         done = step(env, action)
         step_s += time.perf_counter() - t0

@@ -336,17 +336,18 @@ def table(results: dict[str, dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     from memory_bench.registry import ENVS
 
-    ids = [i for i, e in ENVS.items() if "Explore" in e.family or e.family in ("DMLab-Rooms", "DMLab-Language", "DMLab-SkyMaze",
-                                                                                "DMLab-NatLab", "DMLab-LaserTag")]
+    families = ("DMLab-Rooms", "DMLab-Language", "DMLab-SkyMaze", "DMLab-NatLab", "DMLab-LaserTag",
+                "MemoryTasks-GoalNavigation")
+    ids = [i for i, e in ENVS.items() if "Explore" in e.family or e.family in families]
     p = argparse.ArgumentParser(prog="python -m memory_bench.agents.dmlab", description=__doc__.split("\n\n")[0])
     p.add_argument("--episodes", type=int, default=30)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--levels", nargs="*", default=ids, help="env ids (default: every explore, rooms, language, sky maze, natlab and lasertag id)")
+    p.add_argument("--levels", nargs="*", default=ids, help="env ids (default: every first-person DMLab-30 and Memory Task Suite id)")
     p.add_argument("--json", type=Path, help="also write the results here")
     args = p.parse_args(argv)
     bad = [i for i in args.levels if i not in ids]
     if bad:
-        p.error(f"not explore, rooms, language, sky maze, natlab or lasertag ids: {bad}; choose from {ids}")
+        p.error(f"not first-person DMLab-30 or Memory Task Suite ids: {bad}; choose from {ids}")
     if args.episodes < 1:
         p.error(f"--episodes={args.episodes} must be >= 1")
     results = scores(args.levels, args.episodes, args.seed)
