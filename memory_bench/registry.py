@@ -243,6 +243,19 @@ def _goal_arena_entries() -> list[EnvEntry]:
     ]
 
 
+SPOT_DIFF_ENTRY_POINT = "memory_bench.envs.memory_suite.spot_diff:SpotDiff"
+SPOT_DIFF_TASKS = ("spot_diff", "spot_diff_motion", "spot_diff_multi", "spot_diff_passive")
+
+
+def _spot_diff_entries() -> list[EnvEntry]:
+    return [
+        EnvEntry(id=f"MemoryTasks-{task}_{split}-v0", family="MemoryTasks-SpotDiff",
+                 kwargs={"task": task, "split": split}, max_episode_steps=120 * 60 // 4,
+                 entry_point=SPOT_DIFF_ENTRY_POINT, vector_entry_point=None)
+        for task in SPOT_DIFF_TASKS for split in GOAL_ARENA_SPLITS
+    ]
+
+
 def hold_out_kwargs(env_id: str) -> dict[str, Any]:
     """``{"allow_hold_out_levels": True}`` for a hold-out id (DMLab's test levels, which
     refuse to load without it), else ``{}``: for evaluation tools that make any id."""
@@ -253,7 +266,7 @@ def hold_out_kwargs(env_id: str) -> dict[str, Any]:
 #: Every env id of the package, by id.
 ENVS: dict[str, EnvEntry] = {
     e.id: e for e in _memory_maze_entries() + _alchemy_entries() + _psychlab_entries() + _explore_entries()
-    + _rooms_entries() + _language_entries() + _skymaze_entries() + _natlab_entries() + _lasertag_entries() + _goal_arena_entries()
+    + _rooms_entries() + _language_entries() + _skymaze_entries() + _natlab_entries() + _lasertag_entries() + _goal_arena_entries() + _spot_diff_entries()
 }
 
 

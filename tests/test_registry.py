@@ -60,13 +60,18 @@ def test_every_original_id_is_registered():
                 for s in ("train", "holdout_interpolate", "holdout_extrapolate", "interpolate", "extrapolate",
                           "holdout_small", "holdout_large")}
     assert goal_nav == set(families()["MemoryTasks-GoalNavigation"])
+    spot_diff = {f"MemoryTasks-{t}_{s}-v0" for t in ("spot_diff", "spot_diff_motion", "spot_diff_multi", "spot_diff_passive")
+                 for s in ("train", "holdout_interpolate", "holdout_extrapolate", "interpolate", "extrapolate",
+                           "holdout_small", "holdout_large")}
+    assert spot_diff == set(families()["MemoryTasks-SpotDiff"])
     assert {i for i, e in ENVS.items() if e.hold_out} == {
         "DMLab-rooms_collect_good_objects_test-v0", "DMLab-rooms_exploit_deferred_effects_test-v0"}
-    assert set(ENVS) == expected | alchemy | dmlab | suite | explore | suite_explore | rooms | language | skymaze | natlab | lasertag | goal_nav
+    assert set(ENVS) == expected | alchemy | dmlab | suite | explore | suite_explore | rooms | language | skymaze | natlab | lasertag | goal_nav | spot_diff
     assert list(families()) == ["MemoryMaze", "Alchemy", "DMLab-PsychLab", "MemoryTasks-PsychLab", "DMLab-Explore",
                                 "MemoryTasks-Explore", "DMLab-Rooms", "DMLab-Language", "DMLab-SkyMaze",
-                                "DMLab-NatLab", "DMLab-LaserTag", "MemoryTasks-GoalNavigation"]
-    for env_id in expected | alchemy | dmlab | suite | explore | suite_explore | rooms | language | skymaze | natlab | lasertag | goal_nav:
+                                "DMLab-NatLab", "DMLab-LaserTag", "MemoryTasks-GoalNavigation",
+                                "MemoryTasks-SpotDiff"]
+    for env_id in expected | alchemy | dmlab | suite | explore | suite_explore | rooms | language | skymaze | natlab | lasertag | goal_nav | spot_diff:
         assert f"memory_bench:{env_id}".split(":")[1] in gym.registry
 
 
@@ -120,7 +125,7 @@ def test_check_env(env_id):
         assert base.difficulty == (0.9 if env_id.endswith("hard-v0") else None)
         env.close()
         return
-    if ENVS[env_id].family == "MemoryTasks-GoalNavigation":
+    if ENVS[env_id].family in ("MemoryTasks-GoalNavigation", "MemoryTasks-SpotDiff"):
         base = env.unwrapped
         assert base.observation_space.shape == (72, 96, 3)
         assert base.action_space == gym.spaces.Box(-1.0, 1.0, (4,), np.float32)

@@ -274,8 +274,6 @@ class GoalArenaOracle:
         self._layout = self._dist = None
 
     def act(self, env):
-        from memory_bench.agents.dmlab import steer
-
         base = env.unwrapped
         st = base._state
         h = base.map.shape[0]
@@ -291,16 +289,21 @@ class GoalArenaOracle:
                 if dist[r + dr, c + dc] == dist[here] - 1:
                     point = tm.cell_centre(np.array([r + dr, c + dc]), h)
                     break
-        if base.action_set == "discrete":
-            names = base.action_names
-            mapping = {"look_left": "look_left", "look_right": "look_right", "forward": "forward",
-                       "forward_look_left": "forward_look_left", "forward_look_right": "forward_look_right"}
-            from memory_bench.envs.dmlab.base import ACTION_NAMES as IMPALA
+        return steer_to(base, point)
 
-            return names.index(mapping[IMPALA[steer(base, point)]])
-        want = np.degrees(np.arctan2(point[1] - st[quake.Y], point[0] - st[quake.X]))
-        err = (want - st[quake.YAW] + 180.0) % 360.0 - 180.0
-        per_step = MAX_LOOK_DEG_S * quake.FRAME_TIME * base.action_repeat
-        look = float(np.clip(-err / per_step, -1.0, 1.0))
-        move = 1.0 if abs(err) < 30.0 else 0.0
-        return np.array([0.0, move, look, 0.0], dtype=np.float32)
+
+def steer_to(base, point) -> Any:
+    """The action (continuous, or of the discrete set) that turns toward DMLab point
+    ``point`` and walks to it: full forward while the bearing is within 30 degrees."""
+    from memory_bench.agents.dmlab import steer
+    from memory_bench.envs.dmlab.base import ACTION_NAMES as IMPALA
+
+    st = base._state
+    if base.action_set == "discrete":
+        return base.action_names.index(IMPALA[steer(base, point)])
+    want = np.degrees(np.arctan2(point[1] - st[quake.Y], point[0] - st[quake.X]))
+    err = (want - st[quake.YAW] + 180.0) % 360.0 - 180.0
+    per_step = MAX_LOOK_DEG_S * quake.FRAME_TIME * base.action_repeat
+    look = float(np.clip(-err / per_step, -1.0, 1.0))
+    move = 1.0 if abs(err) < 30.0 else 0.0
+    return np.array([0.0, move, look, 0.0], dtype=np.float32)
