@@ -31,6 +31,7 @@ def main() -> None:
     save(skymaze_views(), "skymaze.png")
     save(natlab_views(), "natlab.png")
     save(goal_arena_views(), "goal_arena.png")
+    save(spot_diff_views(), "spot_diff.png")
     views = []
     for env_id in ("MemoryMaze-9x9-HD-v0", "MemoryMaze-9x9-Vis-v0", "MemoryMaze-9x9-Top-v0", "MemoryMaze-15x15-Oracle-Top-v0"):
         env = gym.make(f"memory_bench:{env_id}", **({"camera_resolution": 256} if env_id.endswith("Vis-v0") else {}))
@@ -303,6 +304,26 @@ def goal_arena_views() -> np.ndarray:
         env._state[quake.PITCH] = 5.0
         panels.append(env._observe())
         env.close()
+    return tile(panels, cols=2)
+
+
+def spot_diff_views() -> np.ndarray:
+    """Spot the Difference at 240 x 320: the study room and the choice room of one
+    trial, seen from the same corner of each (one block changed colour)."""
+    from memory_bench.engine import textmap as tm
+    from memory_bench.engine.agents import quake
+    from memory_bench.envs.memory_suite import spot_diff as sd
+
+    env = sd.SpotDiff("spot_diff", "train", height=240, width=320)
+    env.reset(seed=2)
+    h = env.map.shape[0]
+    panels = []
+    for room in (env.study, env.choice):  # the same spot in each room: its south-west corner, facing north-east
+        x, y = tm.cell_centre(np.array([room[0] + sd.ROOM - 1, room[1]]), h)
+        env._spawn_at(float(x) - 30.0, float(y) - 30.0, 40.0)
+        env._state[quake.PITCH] = 20.0
+        panels.append(env._observe())
+    env.close()
     return tile(panels, cols=2)
 
 

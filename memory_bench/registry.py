@@ -256,6 +256,20 @@ def _spot_diff_entries() -> list[EnvEntry]:
     ]
 
 
+TRANSITIVE_ENTRY_POINT = "memory_bench.envs.memory_suite.transitive:TransitiveInference"
+TRANSITIVE_SPLITS = ("train_small", "train_large", "holdout_interpolate", "holdout_extrapolate", "interpolate",
+                     "extrapolate", "holdout_small", "holdout_large")
+
+
+def _transitive_entries() -> list[EnvEntry]:
+    return [
+        EnvEntry(id=f"MemoryTasks-transitive_inference_{split}-v0", family="MemoryTasks-TransitiveInference",
+                 kwargs={"split": split}, max_episode_steps=120 * 60 // 4, entry_point=TRANSITIVE_ENTRY_POINT,
+                 vector_entry_point=None)
+        for split in TRANSITIVE_SPLITS
+    ]
+
+
 def hold_out_kwargs(env_id: str) -> dict[str, Any]:
     """``{"allow_hold_out_levels": True}`` for a hold-out id (DMLab's test levels, which
     refuse to load without it), else ``{}``: for evaluation tools that make any id."""
@@ -267,6 +281,7 @@ def hold_out_kwargs(env_id: str) -> dict[str, Any]:
 ENVS: dict[str, EnvEntry] = {
     e.id: e for e in _memory_maze_entries() + _alchemy_entries() + _psychlab_entries() + _explore_entries()
     + _rooms_entries() + _language_entries() + _skymaze_entries() + _natlab_entries() + _lasertag_entries() + _goal_arena_entries() + _spot_diff_entries()
+    + _transitive_entries()
 }
 
 

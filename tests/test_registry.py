@@ -64,14 +64,18 @@ def test_every_original_id_is_registered():
                  for s in ("train", "holdout_interpolate", "holdout_extrapolate", "interpolate", "extrapolate",
                            "holdout_small", "holdout_large")}
     assert spot_diff == set(families()["MemoryTasks-SpotDiff"])
+    transitive = {f"MemoryTasks-transitive_inference_{s}-v0" for s in (
+        "train_small", "train_large", "holdout_interpolate", "holdout_extrapolate", "interpolate", "extrapolate",
+        "holdout_small", "holdout_large")}
+    assert transitive == set(families()["MemoryTasks-TransitiveInference"])
     assert {i for i, e in ENVS.items() if e.hold_out} == {
         "DMLab-rooms_collect_good_objects_test-v0", "DMLab-rooms_exploit_deferred_effects_test-v0"}
-    assert set(ENVS) == expected | alchemy | dmlab | suite | explore | suite_explore | rooms | language | skymaze | natlab | lasertag | goal_nav | spot_diff
+    assert set(ENVS) == expected | alchemy | dmlab | suite | explore | suite_explore | rooms | language | skymaze | natlab | lasertag | goal_nav | spot_diff | transitive
     assert list(families()) == ["MemoryMaze", "Alchemy", "DMLab-PsychLab", "MemoryTasks-PsychLab", "DMLab-Explore",
                                 "MemoryTasks-Explore", "DMLab-Rooms", "DMLab-Language", "DMLab-SkyMaze",
                                 "DMLab-NatLab", "DMLab-LaserTag", "MemoryTasks-GoalNavigation",
-                                "MemoryTasks-SpotDiff"]
-    for env_id in expected | alchemy | dmlab | suite | explore | suite_explore | rooms | language | skymaze | natlab | lasertag | goal_nav | spot_diff:
+                                "MemoryTasks-SpotDiff", "MemoryTasks-TransitiveInference"]
+    for env_id in expected | alchemy | dmlab | suite | explore | suite_explore | rooms | language | skymaze | natlab | lasertag | goal_nav | spot_diff | transitive:
         assert f"memory_bench:{env_id}".split(":")[1] in gym.registry
 
 
@@ -125,7 +129,7 @@ def test_check_env(env_id):
         assert base.difficulty == (0.9 if env_id.endswith("hard-v0") else None)
         env.close()
         return
-    if ENVS[env_id].family in ("MemoryTasks-GoalNavigation", "MemoryTasks-SpotDiff"):
+    if ENVS[env_id].family in ("MemoryTasks-GoalNavigation", "MemoryTasks-SpotDiff", "MemoryTasks-TransitiveInference"):
         base = env.unwrapped
         assert base.observation_space.shape == (72, 96, 3)
         assert base.action_space == gym.spaces.Box(-1.0, 1.0, (4,), np.float32)

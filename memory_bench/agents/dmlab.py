@@ -264,6 +264,10 @@ def oracle_for(env_id: str):
         from memory_bench.envs.dmlab.skymaze import SkyMazeOracle
 
         return SkyMazeOracle()
+    if family == "MemoryTasks-TransitiveInference":
+        from memory_bench.envs.memory_suite.transitive import TransitiveOracle
+
+        return TransitiveOracle()
     if family == "MemoryTasks-SpotDiff":
         from memory_bench.envs.memory_suite.spot_diff import SpotDiffOracle
 
@@ -341,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     from memory_bench.registry import ENVS
 
     families = ("DMLab-Rooms", "DMLab-Language", "DMLab-SkyMaze", "DMLab-NatLab", "DMLab-LaserTag",
-                "MemoryTasks-GoalNavigation", "MemoryTasks-SpotDiff")
+                "MemoryTasks-GoalNavigation", "MemoryTasks-SpotDiff", "MemoryTasks-TransitiveInference")
     ids = [i for i, e in ENVS.items() if "Explore" in e.family or e.family in families]
     p = argparse.ArgumentParser(prog="python -m memory_bench.agents.dmlab", description=__doc__.split("\n\n")[0])
     p.add_argument("--episodes", type=int, default=30)
