@@ -26,6 +26,11 @@ screen tasks (:mod:`memory_bench.envs.psychlab.levels` explains the scheme).
 ``MemoryTasks-explore_goal_locations_<split>-v0`` (the Memory Task Suite's 8 splits) for
 the first-person explore levels of :mod:`memory_bench.envs.dmlab.explore`, with
 ``level=<name>``; ``max_episode_steps`` is the level's frames / 4.
+
+``DMLab-rooms_*``, ``DMLab-language_*``, ``DMLab-skymaze_*``, ``DMLab-natlab_*`` and
+``DMLab-lasertag_*`` for the other first-person DMLab-30 levels (``envs/dmlab``), and
+``MemoryTasks-<task>_<split>-v0`` for the Memory Task Suite's 8 Unity tasks
+(``envs/memory_suite``: goal navigation, Spot the Difference, transitive inference).
 """
 
 from __future__ import annotations
@@ -234,28 +239,17 @@ GOAL_ARENA_SPLITS = ("train", "holdout_interpolate", "holdout_extrapolate", "int
                      "holdout_small", "holdout_large")
 
 
-def _goal_arena_entries() -> list[EnvEntry]:
+def _unity_entries(family: str, entry_point: str, tasks: tuple[str, ...]) -> list[EnvEntry]:
+    """The ids of Memory Task Suite Unity tasks: every task in every split."""
     return [
-        EnvEntry(id=f"MemoryTasks-{task}_{split}-v0", family="MemoryTasks-GoalNavigation",
-                 kwargs={"task": task, "split": split}, max_episode_steps=120 * 60 // 4,
-                 entry_point=GOAL_ARENA_ENTRY_POINT, vector_entry_point=None)
-        for task in GOAL_ARENA_TASKS for split in GOAL_ARENA_SPLITS
+        EnvEntry(id=f"MemoryTasks-{task}_{split}-v0", family=family, kwargs={"task": task, "split": split},
+                 max_episode_steps=120 * 60 // 4, entry_point=entry_point, vector_entry_point=None)
+        for task in tasks for split in GOAL_ARENA_SPLITS
     ]
 
 
 SPOT_DIFF_ENTRY_POINT = "memory_bench.envs.memory_suite.spot_diff:SpotDiff"
 SPOT_DIFF_TASKS = ("spot_diff", "spot_diff_motion", "spot_diff_multi", "spot_diff_passive")
-
-
-def _spot_diff_entries() -> list[EnvEntry]:
-    return [
-        EnvEntry(id=f"MemoryTasks-{task}_{split}-v0", family="MemoryTasks-SpotDiff",
-                 kwargs={"task": task, "split": split}, max_episode_steps=120 * 60 // 4,
-                 entry_point=SPOT_DIFF_ENTRY_POINT, vector_entry_point=None)
-        for task in SPOT_DIFF_TASKS for split in GOAL_ARENA_SPLITS
-    ]
-
-
 TRANSITIVE_ENTRY_POINT = "memory_bench.envs.memory_suite.transitive:TransitiveInference"
 TRANSITIVE_SPLITS = ("train_small", "train_large", "holdout_interpolate", "holdout_extrapolate", "interpolate",
                      "extrapolate", "holdout_small", "holdout_large")
@@ -280,7 +274,9 @@ def hold_out_kwargs(env_id: str) -> dict[str, Any]:
 #: Every env id of the package, by id.
 ENVS: dict[str, EnvEntry] = {
     e.id: e for e in _memory_maze_entries() + _alchemy_entries() + _psychlab_entries() + _explore_entries()
-    + _rooms_entries() + _language_entries() + _skymaze_entries() + _natlab_entries() + _lasertag_entries() + _goal_arena_entries() + _spot_diff_entries()
+    + _rooms_entries() + _language_entries() + _skymaze_entries() + _natlab_entries() + _lasertag_entries()
+    + _unity_entries("MemoryTasks-GoalNavigation", GOAL_ARENA_ENTRY_POINT, GOAL_ARENA_TASKS)
+    + _unity_entries("MemoryTasks-SpotDiff", SPOT_DIFF_ENTRY_POINT, SPOT_DIFF_TASKS)
     + _transitive_entries()
 }
 

@@ -28,19 +28,13 @@ import numpy as np
 
 from memory_bench.engine import textmap as tm
 from memory_bench.engine.arena import CATEGORY_COLORS, floor_textures, wall_textures
+from memory_bench.envs.memory_suite.goal_arena import SPLITS as GOAL_SPLITS
 from memory_bench.envs.memory_suite.goal_arena import STIMULUS_STYLES, GoalArena, steer_to
 
 SCALES = {"small": 5, "large": 7, "interpolate": 6, "extrapolate": 9}
-SPLITS = {
-    "train_small": ("train", ("small",)),
-    "train_large": ("train", ("large",)),
-    "holdout_interpolate": ("holdout", ("interpolate",)),
-    "holdout_extrapolate": ("holdout", ("extrapolate",)),
-    "interpolate": ("train", ("interpolate",)),
-    "extrapolate": ("train", ("extrapolate",)),
-    "holdout_small": ("holdout", ("small",)),
-    "holdout_large": ("holdout", ("large",)),
-}
+#: the goal tasks' splits, with train_small and train_large in place of train (as dm_memorytasks names them)
+SPLITS = {"train_small": ("train", ("small",)), "train_large": ("train", ("large",)),
+          **{k: v for k, v in GOAL_SPLITS.items() if k != "train"}}
 #: stimulus set: (shapes, colour indices into CATEGORY_COLORS)
 LOOKS = {"train": (("orb", "pillar", "snowman", "barrel"), (0, 1, 2, 3)),
          "holdout": (("tower", "dumbbell", "lamp", "spindle"), (4, 5, 6, 7))}
