@@ -175,8 +175,7 @@ class GoalArena(DMLabEnv):
             raise ValueError(f"unknown action_set {action_set!r}; choose one of {ACTION_SETS}")
         self.task, self.split = task, split
         self.stimulus, self.scales = SPLITS[split]
-        side = max(SCALES[s] for s in self.scales)
-        self.map_shape = (side + 2, side + 2)
+        self.map_shape = self._arena_shape()
         super().__init__(show_clock=show_clock, **kwargs)
         self.action_set = action_set
         if action_set == "continuous":
@@ -196,6 +195,11 @@ class GoalArena(DMLabEnv):
         floors = floor_textures()
         self._wall_choices = np.array([k for k, (s, _) in enumerate(walls) if s in STIMULUS_STYLES[self.stimulus]])
         self._floor_choices = np.array([k for k, (s, _) in enumerate(floors) if s in FLOOR_STYLES[self.stimulus]])
+
+    def _arena_shape(self) -> tuple[int, int]:
+        """The text-map shape the arena is compiled for: the largest of the split's."""
+        side = max(SCALES[s] for s in self.scales)
+        return (side + 2, side + 2)
 
     def _cmd(self, a: np.ndarray) -> np.ndarray:
         """A continuous action as the mover's usercmd (forward, right, up, yaw, pitch

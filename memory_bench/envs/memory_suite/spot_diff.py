@@ -122,19 +122,9 @@ class SpotDiff(GoalArena):
         self.spot_task = task
         super().__init__("invisible_goal_empty_arena", split, **kwargs)
         self.task = task
-        self.map_shape = self._layout_map[0].shape
 
-    def _arena_config_extra(self) -> dict[str, Any]:
-        return {}
-
-    # GoalArena sizes its arena from its scales; this map has one fixed shape
-    @property
-    def map_shape(self) -> tuple[int, int]:  # type: ignore[override]
-        return self._layout_map[0].shape
-
-    @map_shape.setter
-    def map_shape(self, value) -> None:
-        pass
+    def _arena_shape(self) -> tuple[int, int]:
+        return self._layout_map[0].shape  # one fixed map: the two rooms and the corridor
 
     def _new_episode(self, rng: np.random.Generator) -> None:
         text_map, self.study, self.choice, self.mouth = self._layout_map

@@ -84,13 +84,8 @@ class TransitiveInference(GoalArena):
         walls = wall_textures()
         self._wall_choices = np.array([k for k, (s, _) in enumerate(walls) if s in STIMULUS_STYLES[self.stimulus]])
 
-    @property
-    def map_shape(self) -> tuple[int, int]:  # type: ignore[override]
-        return self._room.shape
-
-    @map_shape.setter
-    def map_shape(self, value) -> None:
-        pass
+    def _arena_shape(self) -> tuple[int, int]:
+        return self._room.shape  # one fixed room
 
     def _new_episode(self, rng: np.random.Generator) -> None:
         self.map = self._room
