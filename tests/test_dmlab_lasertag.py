@@ -13,7 +13,7 @@ from memory_bench.engine.agents import quake
 from memory_bench.envs.dmlab import lasertag as lg
 from memory_bench.envs.dmlab import lasertag_rules as lt
 from memory_bench.envs.dmlab.base import ACTION_NAMES
-from memory_bench.envs.dmlab.lasertag_bots import ScriptedPlayer, angle_to, skill_params
+from memory_bench.envs.dmlab.lasertag_bots import ScriptedPlayer, skill_params
 
 IDS = {lv: f"DMLab-lasertag_{lv}-v0" for lv in lg.LEVELS}
 FIRE = ACTION_NAMES.index("fire")

@@ -218,7 +218,7 @@ def test_episode_ends_by_time_by_trials_and_off_screen():
     env.reset(seed=0)
     for _ in range(2):
         fixate(env)
-        reward = answer(env, env.unwrapped.truth["correct_answer"])
+        answer(env, env.unwrapped.truth["correct_answer"])
         look_at(env, 0.3, 0.3) if env.unwrapped.trials < 2 else None
     assert env.unwrapped.trials == 2 and env.unwrapped._terminated
 

@@ -39,7 +39,7 @@ import pygame  # noqa: E402
 from gymnasium import spaces  # noqa: E402
 
 import memory_bench
-from memory_bench.gui.keys import CONTROL_KEYS, action_names_for, help_text, key_map_for, keys_in, noop_action, resolve_action
+from memory_bench.gui.keys import CONTROL_KEYS, action_names_for, key_map_for, keys_in, noop_action, resolve_action
 from memory_bench.gui.recording import (
     EpisodeRecorder,
     RecordingError,

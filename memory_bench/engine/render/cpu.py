@@ -40,6 +40,10 @@ _TEX_SKYBOX = int(mujoco.mjtTexture.mjTEXTURE_SKYBOX)
 _DEFAULT_GEOM_RGBA = np.array([0.5, 0.5, 0.5, 1.0], dtype=np.float32)
 
 
+# the kernel's terrain arguments when the world has no (visible) heightfield
+_NO_TERRAIN = (np.zeros(3), np.ones(2), np.zeros((1, 1)), np.zeros((0, 0)), np.zeros((1, 1, 3)), -1)
+
+
 def _pack(rgb: np.ndarray) -> np.ndarray:
     """uint8 RGB triples to one uint32 per texel (r | g << 8 | b << 16): a texel is one load."""
     rgb = rgb.reshape(-1, 3).astype(np.uint32)
@@ -163,6 +167,9 @@ class CpuRenderer:
         self._depth = np.zeros((height, width))
         self._terrain_rgb: np.ndarray | None = None
         self._fog: tuple[float, float, np.ndarray] | None = None
+        # the heightfield is laid out by each _refresh (its heights and colours can change)
+        self._hfields = [int(g) for g in self._static if int(m.geom_type[g]) == _HFIELD]
+        self._terrain = _NO_TERRAIN
         self._layout_static()
         self._read_light()
 
@@ -353,17 +360,16 @@ class CpuRenderer:
         self._pair_fills = np.array(pair_fills, dtype=bool)[order]
         self._ncell = int(shape[0] * shape[1])
         self._laid_out = (m.geom_pos[ids].copy(), m.geom_size[ids].copy())
-        self._layout_terrain(data)
 
     def _layout_terrain(self, data: mujoco.MjData) -> None:
         """The heightfield geom (one at most), as the kernel's vertex grid: origin (and
         the highest vertex), cell size, vertex heights, per-cell highest corner, vertex colours and geom id."""
         m = self.model
-        hf = [g for g in self._static if int(m.geom_type[g]) == _HFIELD and self._visible_geom(g)]
+        hf = [g for g in self._hfields if self._visible_geom(g)]
         if len(hf) > 1:
             raise NotImplementedError("the cpu renderer draws one heightfield geom at most")
         if not hf:
-            self._terrain = (np.zeros(3), np.ones(2), np.zeros((1, 1)), np.zeros((0, 0)), np.zeros((1, 1, 3)), -1)
+            self._terrain = _NO_TERRAIN
             return
         g = hf[0]
         if not np.allclose(data.geom_xmat[g], np.eye(3).ravel(), atol=1e-9):
@@ -401,7 +407,7 @@ class CpuRenderer:
         if not (np.array_equal(m.geom_pos[ids], pos) and np.array_equal(m.geom_size[ids], size)):
             self._layout_static()  # a level moved or resized a static geom (a platform, a door)
             ids = self._s_ids_all
-        if self._terrain[5] >= 0 or self._terrain_rgb is not None:
+        if self._hfields:
             data = mujoco.MjData(m)
             mujoco.mj_kinematics(m, data)
             self._layout_terrain(data)

@@ -24,7 +24,6 @@ import numpy as np
 from memory_bench.envs.alchemy import search
 from memory_bench.envs.alchemy.chemistry import (
     COORDS,
-    EDGE_INDEX,
     GRAPH_MASKS,
     Chemistry,
     Level,

@@ -346,9 +346,20 @@ class DMLabEnv(gym.Env):
         terminated, truncated)."""
         if self._needs_reset:
             raise RuntimeError("call reset() before step(), and again after an episode ends")
+        reward = self._play_frames(action, min(self.action_repeat, self.episode_frames - self.frames))
+        self.steps += 1
+        self.episode_return += reward
+        terminated = self._end_frame is not None and self.frames >= self._end_frame
+        truncated = not terminated and self.frames >= self.episode_frames
+        self._needs_reset = terminated or truncated
+        return reward, terminated, truncated
+
+    def _play_frames(self, action, left: int) -> float:
+        """Plays ``left`` frames of ``action`` (fewer when the level ends early): the
+        agent's movement, pickups and timed events; returns the reward (levels with other
+        players override it)."""
         cmd = self._command(action)
         reward = 0.0
-        left = min(self.action_repeat, self.episode_frames - self.frames)
         touched = self._touched
         while left > 0:
             if self._end_frame is not None:
@@ -364,12 +375,7 @@ class DMLabEnv(gym.Env):
                 if self._active[slot]:
                     reward += self._on_pickup(int(slot))
             reward += self._after_frames()
-        self.steps += 1
-        self.episode_return += reward
-        terminated = self._end_frame is not None and self.frames >= self._end_frame
-        truncated = not terminated and self.frames >= self.episode_frames
-        self._needs_reset = terminated or truncated
-        return reward, terminated, truncated
+        return reward
 
     def _after_frames(self) -> float:
         """Called after each run of frames (levels with timed events override): reward."""

@@ -29,7 +29,7 @@ Episode lengths: 90 s (1350 steps of 4 frames) for the small levels and ``few``,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np

@@ -27,7 +27,6 @@ Quake.
 from __future__ import annotations
 
 import colorsys
-import math
 from typing import Any
 
 import mujoco
@@ -38,7 +37,7 @@ from memory_bench.engine.agents import quake
 from memory_bench.engine.arena import ITEM_HALF, ITEM_Z, UNIT
 from memory_bench.envs.dmlab import lasertag_rules as lt
 from memory_bench.envs.dmlab.base import IMPALA_ACTIONS, DMLabEnv
-from memory_bench.envs.dmlab.lasertag_bots import Bot, Navigator, skill_params
+from memory_bench.envs.dmlab.lasertag_bots import Bot, skill_params
 
 _SMALL = tm.MazeParams(height=11, width=11, max_rooms=3, room_min_size=3, room_max_size=5, spawns_per_room=3)
 _LARGE = tm.MazeParams(height=21, width=21, max_rooms=4, room_min_size=5, room_max_size=7, spawns_per_room=3)
@@ -132,7 +131,7 @@ class LaserTag(DMLabEnv):
         self._show_map(text_map, rng)
         self.h = text_map.shape[0]
         self.solid = text_map.walls
-        self.nav = Navigator(~text_map.walls)
+        self.nav = tm.ShortestPaths(~text_map.walls)
         self._fire_rng = np.random.default_rng(int(rng.integers(2**63)))
         self.bot_hue = float(rng.integers(0, 360))
         look = _bot_look(self.bot_hue)
@@ -185,33 +184,25 @@ class LaserTag(DMLabEnv):
         raise RuntimeError(f"no maze with {need} spawn marks in 100 tries")
 
     # ------------------------------------------------------------------ stepping
-    def _advance(self, action) -> tuple[float, bool, bool]:
-        if self._needs_reset:
-            raise RuntimeError("call reset() before step(), and again after an episode ends")
+    def _play_frames(self, action, frames: int) -> float:
+        """The bots think once, then every player plays the step's frames; the match
+        ends at the tag limit. The reward is the change of the agent's score."""
         cmd = self._command(action)
         fire = self._fire_of(action)
         agent = self.players[0]
         score0 = agent.score
-        frames = min(self.action_repeat, self.episode_frames - self.frames)
         now = self.clock_ms / 1000.0
         orders = [b.think(self, now, quake.FRAME_TIME, frames) for b in self.bots]
         cmds = [cmd] + [o[0] for o in orders]
         fires = [fire] + [o[1] for o in orders]
-        ended = False
         for _ in range(frames):
             self._frame(cmds, fires)
             self.frames += 1
             if max(p.score for p in self.players) >= lt.TAG_LIMIT:
-                ended = True
+                self._finish_after(0.0)
                 break
         self._sync_players()
-        reward = float(agent.score - score0)
-        self.steps += 1
-        self.episode_return += reward
-        terminated = ended
-        truncated = not terminated and self.frames >= self.episode_frames
-        self._needs_reset = terminated or truncated
-        return reward, terminated, truncated
+        return float(agent.score - score0)
 
     def _fire_of(self, action) -> bool:
         if self.action_set == "impala":

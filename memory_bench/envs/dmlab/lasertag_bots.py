@@ -56,39 +56,6 @@ def skill_params(skill: float) -> Skill:
                  fov_deg=90.0 + 60.0 * s, fire_cone_deg=10.0 - 5.0 * s, strafe_s=1.2 - 0.5 * s)
 
 
-class Navigator:
-    """Shortest paths over a text map's open cells (4-connected), one distance field
-    per goal cell, computed when first asked for and kept for the episode."""
-
-    def __init__(self, passable: np.ndarray):
-        self.passable = passable
-        self.h = passable.shape[0]
-        self._fields: dict[tuple[int, int], np.ndarray] = {}
-        self.cells = np.argwhere(passable)
-
-    def field(self, goal) -> np.ndarray:
-        key = (int(goal[0]), int(goal[1]))
-        f = self._fields.get(key)
-        if f is None:
-            f = self._fields[key] = tm.distances(self.passable, key)
-        return f
-
-    def next_cell(self, here, goal) -> tuple[int, int] | None:
-        """The neighbour of ``here`` one step closer to ``goal`` (``goal`` itself when
-        there; None if it cannot be reached)."""
-        f = self.field(goal)
-        r, c = int(here[0]), int(here[1])
-        if not (0 <= r < f.shape[0] and 0 <= c < f.shape[1]) or f[r, c] < 0:
-            return None
-        if f[r, c] == 0:
-            return (r, c)
-        for dr, dc in ((-1, 0), (1, 0), (0, -1), (0, 1)):
-            nr, nc = r + dr, c + dc
-            if 0 <= nr < f.shape[0] and 0 <= nc < f.shape[1] and f[nr, nc] == f[r, c] - 1:
-                return (nr, nc)
-        return None
-
-
 def angle_to(src: np.ndarray, dst: np.ndarray) -> tuple[float, float]:
     """Quake (yaw, pitch) in degrees of the direction from ``src`` to ``dst``."""
     d = dst - src

@@ -74,6 +74,7 @@ FIXED_MAP_SEED = 20180601  # the one map of natlab_fixed_large_map
 FIXED_MUSHROOMS = 96
 REGROW_BASE = (48.0, 72.0)  # s
 REGROW_JITTER = 0.5
+_NEVER = np.iinfo(np.int64).max  # the next regrowth frame when nothing is pending
 NEVER_REGROW = (8000.0, 12000.0)  # s, the randomized maps' delays
 
 
@@ -361,6 +362,7 @@ class NatLab(DMLabEnv):
         m = len(level_map.mushrooms)
         self.mushroom_count = m
         self._regrow_at[:] = -1
+        self._next_regrow = _NEVER
         if self.level_spec.regrow is not None:
             self._regrow_base[:m] = rng.uniform(*self.level_spec.regrow, size=m)
         for k, (x, y) in enumerate(level_map.mushrooms):
@@ -392,18 +394,23 @@ class NatLab(DMLabEnv):
         self.collected += 1
         if self.level_spec.regrow is not None:
             delay = self._regrow_base[slot] * float(self.np_random.uniform(1.0 - REGROW_JITTER, 1.0 + REGROW_JITTER))
-            self._regrow_at[slot] = self.frames + int(round(delay / quake.FRAME_TIME))  # engine time, 16 ms a frame
+            at = self.frames + int(round(delay / quake.FRAME_TIME))  # engine time, 16 ms a frame
+            self._regrow_at[slot] = at
+            self._next_regrow = min(self._next_regrow, at)
         return 1.0
 
     def _after_frames(self) -> float:
+        if self.frames < self._next_regrow:  # the common case: nothing regrows yet
+            return 0.0
         due = (self._regrow_at >= 0) & (self._regrow_at <= self.frames)
-        if due.any():
-            d = self.arena.data
-            for k in np.flatnonzero(due):
-                d.mocap_pos[self.arena.item_mocap[k]] = self._mushroom_pos[k]
-                self._active[k] = True
-                self._regrow_at[k] = -1
-            mujoco.mj_kinematics(self.arena.model, d)
+        d = self.arena.data
+        for k in np.flatnonzero(due):
+            d.mocap_pos[self.arena.item_mocap[k]] = self._mushroom_pos[k]
+            self._active[k] = True
+            self._regrow_at[k] = -1
+        mujoco.mj_kinematics(self.arena.model, d)
+        pending = self._regrow_at[self._regrow_at >= 0]
+        self._next_regrow = int(pending.min()) if pending.size else _NEVER
         return 0.0
 
     def _level_info(self) -> dict[str, Any]:

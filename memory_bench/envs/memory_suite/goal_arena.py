@@ -165,16 +165,20 @@ class GoalArena(DMLabEnv):
     gui_kwargs = {"action_set": "discrete"}
     idle_action = "noop"
 
+    #: the tasks and splits this class builds (subclasses name their own)
+    tasks: tuple[str, ...] = TASKS
+    splits: dict[str, tuple[str, tuple[str, ...]]] = SPLITS
+
     def __init__(self, task: str = "invisible_goal_empty_arena", split: str = "train", *,
                  action_set: str = "continuous", show_clock: bool = False, **kwargs: Any):
-        if task not in TASKS:
-            raise ValueError(f"unknown goal task {task!r}; choose one of {TASKS}")
-        if split not in SPLITS:
-            raise ValueError(f"unknown split {split!r}; choose one of {tuple(SPLITS)}")
+        if task not in self.tasks:
+            raise ValueError(f"unknown task {task!r}; choose one of {self.tasks}")
+        if split not in self.splits:
+            raise ValueError(f"unknown split {split!r}; choose one of {tuple(self.splits)}")
         if action_set not in ACTION_SETS:
             raise ValueError(f"unknown action_set {action_set!r}; choose one of {ACTION_SETS}")
         self.task, self.split = task, split
-        self.stimulus, self.scales = SPLITS[split]
+        self.stimulus, self.scales = self.splits[split]
         self.map_shape = self._arena_shape()
         super().__init__(show_clock=show_clock, **kwargs)
         self.action_set = action_set
@@ -275,25 +279,16 @@ class GoalArenaOracle:
     ones)."""
 
     def reset(self, env=None) -> None:
-        self._layout = self._dist = None
+        self._layout = self._paths = None
 
     def act(self, env):
         base = env.unwrapped
-        st = base._state
         h = base.map.shape[0]
-        here = tuple(tm.world_cell(st[:2], h))
-        goal = base.layout.goal
-        if self._layout is not base.layout:  # a new arena: its distances to the goal, once
-            self._layout, self._dist = base.layout, tm.distances(~base.map.walls, goal)
-        dist = self._dist
-        point = tm.cell_centre(np.array(goal), h)
-        if here != goal and dist[here] > 0:
-            r, c = here
-            for dr, dc in ((-1, 0), (1, 0), (0, -1), (0, 1)):
-                if dist[r + dr, c + dc] == dist[here] - 1:
-                    point = tm.cell_centre(np.array([r + dr, c + dc]), h)
-                    break
-        return steer_to(base, point)
+        if self._layout is not base.layout:  # a new arena: its paths, once
+            self._layout, self._paths = base.layout, tm.ShortestPaths(~base.map.walls)
+        here = tm.world_cell(base._state[:2], h)
+        nxt = self._paths.next_cell(here, base.layout.goal)
+        return steer_to(base, tm.cell_centre(np.array(base.layout.goal if nxt is None else nxt), h))
 
 
 def steer_to(base, point) -> Any:

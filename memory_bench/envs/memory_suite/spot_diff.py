@@ -36,10 +36,8 @@ import numpy as np
 
 from memory_bench.engine import textmap as tm
 from memory_bench.engine.agents import quake
-from memory_bench.engine.arena import UNIT, floor_textures, wall_textures
-from memory_bench.envs.memory_suite.goal_arena import (
-    SPLITS, STIMULUS_STYLES, GoalArena,
-)
+from memory_bench.engine.arena import UNIT, floor_textures
+from memory_bench.envs.memory_suite.goal_arena import GoalArena
 
 TASKS = ("spot_diff", "spot_diff_motion", "spot_diff_multi", "spot_diff_passive")
 SCALES = {"small": 3, "large": 5, "interpolate": 4, "extrapolate": 7}  # blocks
@@ -113,15 +111,13 @@ class SpotDiff(GoalArena):
 
     n_items = 2 * MAX_BLOCKS
 
+    tasks = TASKS
+
     def __init__(self, task: str = "spot_diff", split: str = "train", **kwargs: Any):
-        if task not in TASKS:
-            raise ValueError(f"unknown spot-the-difference task {task!r}; choose one of {TASKS}")
-        if split not in SPLITS:
-            raise ValueError(f"unknown split {split!r}; choose one of {tuple(SPLITS)}")
         self._layout_map = _text_map()
-        self.spot_task = task
-        super().__init__("invisible_goal_empty_arena", split, **kwargs)
-        self.task = task
+        super().__init__(task, split, **kwargs)
+        # the rooms' floors: the two plain styles, whatever the split (the blocks must stand out)
+        self._spot_floors = np.array([k for k, (s, _) in enumerate(floor_textures()) if s in ("style_01", "style_03")])
 
     def _arena_shape(self) -> tuple[int, int]:
         return self._layout_map[0].shape  # one fixed map: the two rooms and the corridor
@@ -130,12 +126,8 @@ class SpotDiff(GoalArena):
         text_map, self.study, self.choice, self.mouth = self._layout_map
         self.map = text_map
         h, w = text_map.shape
-        walls = wall_textures()
-        floors = floor_textures()
-        wall_choices = [k for k, (s, _) in enumerate(walls) if s in STIMULUS_STYLES[self.stimulus]]
-        floor_choices = [k for k, (s, _) in enumerate(floors) if s in ("style_01", "style_03")]
-        wall_tex = np.full((h, w), wall_choices[int(rng.integers(len(wall_choices)))])
-        floor_tex = np.full((h, w), floor_choices[int(rng.integers(len(floor_choices)))])
+        wall_tex = np.full((h, w), self._wall_choices[int(rng.integers(len(self._wall_choices)))])
+        floor_tex = np.full((h, w), self._spot_floors[int(rng.integers(len(self._spot_floors)))])
         self.arena.apply_map(text_map.walls, np.zeros((h, w), bool), wall_tex, floor_tex, np.full((h, w), -1))
         self._solid = text_map.walls
         self.scale = self.scales[int(rng.integers(len(self.scales)))]
@@ -144,8 +136,13 @@ class SpotDiff(GoalArena):
         self.found = 0
         self._new_trial(rng)
 
+    @staticmethod
+    def _slot_cell(room: tuple[int, int], slot: tuple[int, int]) -> tuple[int, int]:
+        """The text-map cell of block slot ``slot`` of the room whose top-left cell is ``room``."""
+        return (room[0] + slot[0], room[1] + slot[1] - 1)
+
     def _slot_xy(self, room: tuple[int, int], slot: tuple[int, int]) -> tuple[float, float]:
-        x, y = tm.cell_centre(np.array([room[0] + slot[0], room[1] + slot[1] - 1]), self.map.shape[0])
+        x, y = tm.cell_centre(np.array(self._slot_cell(room, slot)), self.map.shape[0])
         return float(x), float(y)
 
     def _new_trial(self, rng: np.random.Generator) -> None:
@@ -153,13 +150,13 @@ class SpotDiff(GoalArena):
         palette = np.array(COLORS[self.stimulus])
         slots = [SLOTS[k] for k in rng.permutation(len(SLOTS))[:n]]
         colors = rng.integers(len(palette), size=n)
-        n_changed = 2 if self.spot_task == "spot_diff_multi" and n >= 2 else 1
+        n_changed = 2 if self.task == "spot_diff_multi" and n >= 2 else 1
         changed = rng.permutation(n)[:n_changed]
         after = colors.copy()
         periods = rng.permutation(len(PERIODS))[:n]
         after_periods = periods.copy()
         for k in changed:
-            if self.spot_task == "spot_diff_motion":
+            if self.task == "spot_diff_motion":
                 others = [p for p in range(len(PERIODS)) if p not in periods]
                 after_periods[k] = others[int(rng.integers(len(others)))]
             else:
@@ -187,7 +184,7 @@ class SpotDiff(GoalArena):
         self._trial_frame = getattr(self, "frames", 0)
         sx, sy = tm.cell_centre(np.array([self.study[0] + 2, self.study[1]]), self.map.shape[0])
         self._spawn_at(float(sx), float(sy), 0.0)
-        self._carried = self.spot_task == "spot_diff_passive"
+        self._carried = self.task == "spot_diff_passive"
 
     def _on_pickup(self, slot: int) -> float:
         st = self._state
@@ -226,7 +223,7 @@ class SpotDiff(GoalArena):
                 mx, my = tm.cell_centre(np.array(self.mouth), self.map.shape[0])
                 self._spawn_at(float(mx), float(my), 270.0)
                 self._carried = False
-        if self.spot_task == "spot_diff_motion":
+        if self.task == "spot_diff_motion":
             d = self.arena.data
             for k in list(range(len(self.block_slots))) + [MAX_BLOCKS + j for j in range(len(self.block_slots))]:
                 if k >= MAX_BLOCKS and not self._active[k]:
@@ -247,38 +244,27 @@ class SpotDiffOracle:
     hold no unchanged block."""
 
     def reset(self, env=None) -> None:
-        pass
+        self._trial = None
+        self._paths = None
 
     def act(self, env):
         from memory_bench.envs.memory_suite.goal_arena import steer_to
 
         base = env.unwrapped
-        st = base._state
         h = base.map.shape[0]
-        here = tuple(tm.world_cell(st[:2], h))
-        free = ~base.map.walls.copy()
-        targets = []
-        for k, slot in enumerate(base.block_slots):
-            cell = (base.choice[0] + slot[0], base.choice[1] + slot[1] - 1)
-            if k in base._left:
-                targets.append(cell)
-            else:
-                free[cell] = False
+        if self._trial != base.trials:  # a new trial: paths that keep off the unchanged blocks
+            self._trial = base.trials
+            free = ~base.map.walls
+            for k, slot in enumerate(base.block_slots):
+                if k not in base.changed:
+                    free[base._slot_cell(base.choice, slot)] = False
+            self._paths = tm.ShortestPaths(free)
+        targets = [base._slot_cell(base.choice, base.block_slots[k]) for k in sorted(base._left)]
         if not targets:
-            return steer_to(base, st[:2])
-        best, point = None, None
-        for cell in targets:
-            dist = tm.distances(free, cell)
-            if dist[here] >= 0 and (best is None or dist[here] < best[0]):
-                best = (dist[here], dist, cell)
-        if best is None:
-            return steer_to(base, tm.cell_centre(np.array(targets[0]), h))
-        n, dist, cell = best
-        point = tm.cell_centre(np.array(cell), h)
-        if n > 0:
-            r, c = here
-            for dr, dc in ((-1, 0), (1, 0), (0, -1), (0, 1)):
-                if dist[r + dr, c + dc] == n - 1:
-                    point = tm.cell_centre(np.array([r + dr, c + dc]), h)
-                    break
-        return steer_to(base, point)
+            return steer_to(base, base._state[:2])
+        here = tuple(tm.world_cell(base._state[:2], h))
+        steps = [int(self._paths.field(c)[here]) for c in targets]
+        reachable = [(n, c) for n, c in zip(steps, targets) if n >= 0]
+        goal = min(reachable)[1] if reachable else targets[0]
+        nxt = self._paths.next_cell(here, goal)
+        return steer_to(base, tm.cell_centre(np.array(goal if nxt is None else nxt), h))

@@ -27,9 +27,9 @@ from typing import Any
 import numpy as np
 
 from memory_bench.engine import textmap as tm
-from memory_bench.engine.arena import CATEGORY_COLORS, floor_textures, wall_textures
+from memory_bench.engine.arena import CATEGORY_COLORS, floor_textures
 from memory_bench.envs.memory_suite.goal_arena import SPLITS as GOAL_SPLITS
-from memory_bench.envs.memory_suite.goal_arena import STIMULUS_STYLES, GoalArena, steer_to
+from memory_bench.envs.memory_suite.goal_arena import GoalArena, steer_to
 
 SCALES = {"small": 5, "large": 7, "interpolate": 6, "extrapolate": 9}
 #: the goal tasks' splits, with train_small and train_large in place of train (as dm_memorytasks names them)
@@ -73,16 +73,13 @@ class TransitiveInference(GoalArena):
 
     n_items = 2
 
+    tasks = ("transitive_inference",)
+    splits = SPLITS
+
     def __init__(self, split: str = "train_small", **kwargs: Any):
-        if split not in SPLITS:
-            raise ValueError(f"unknown split {split!r}; choose one of {tuple(SPLITS)}")
         entity = "\n".join("*" * (ROOM + 2) if r in (0, ROOM + 1) else "*" + " " * ROOM + "*" for r in range(ROOM + 2))
         self._room = tm.parse(entity)
-        super().__init__("invisible_goal_empty_arena", "train", **kwargs)
-        self.task, self.split = "transitive_inference", split
-        self.stimulus, self.scales = SPLITS[split]
-        walls = wall_textures()
-        self._wall_choices = np.array([k for k, (s, _) in enumerate(walls) if s in STIMULUS_STYLES[self.stimulus]])
+        super().__init__("transitive_inference", split, **kwargs)
 
     def _arena_shape(self) -> tuple[int, int]:
         return self._room.shape  # one fixed room

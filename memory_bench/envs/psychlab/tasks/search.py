@@ -5,7 +5,7 @@ Spec ``dmlab30_and_memory_suite.md`` 1.24 (DMLab-30 ``psychlab_visual_search``).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
