@@ -1,9 +1,10 @@
-"""Small shared helpers: atomic file writes and command-line argument types."""
+"""Small shared helpers: atomic file writes (JSON too) and command-line argument types."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -30,6 +31,12 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb", prefix: str | None =
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def write_json(path: str | os.PathLike, obj) -> None:
+    """Writes ``obj`` as indented JSON to ``path``, atomically (see :func:`atomic_write`)."""
+    with atomic_write(path, "w") as f:
+        json.dump(obj, f, indent=1)
 
 
 def positive_int(text: str) -> int:

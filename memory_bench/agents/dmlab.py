@@ -17,12 +17,13 @@ the envs without rendering (the rules and motion are the same).
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from pathlib import Path
 
 import numpy as np
+
+from memory_bench._io import positive_int, write_json
 
 from memory_bench.engine import textmap as tm
 from memory_bench.engine.agents import quake
@@ -333,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
 
     ids = [i for i, e in ENVS.items() if e.family in ORACLES]
     p = argparse.ArgumentParser(prog="python -m memory_bench.agents.dmlab", description=__doc__.split("\n\n")[0])
-    p.add_argument("--episodes", type=int, default=30)
+    p.add_argument("--episodes", type=positive_int, default=30)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--levels", nargs="*", default=ids, help="env ids (default: every first-person DMLab-30 and Memory Task Suite id)")
     p.add_argument("--json", type=Path, help="also write the results here")
@@ -341,14 +342,10 @@ def main(argv: list[str] | None = None) -> int:
     bad = [i for i in args.levels if i not in ids]
     if bad:
         p.error(f"not first-person DMLab-30 or Memory Task Suite ids: {bad}; choose from {ids}")
-    if args.episodes < 1:
-        p.error(f"--episodes={args.episodes} must be >= 1")
     results = scores(args.levels, args.episodes, args.seed)
     print(table(results))
     if args.json:
-        tmp = args.json.with_suffix(args.json.suffix + ".tmp")
-        tmp.write_text(json.dumps(results, indent=1))
-        tmp.replace(args.json)
+        write_json(args.json, results)
     return 0
 
 
