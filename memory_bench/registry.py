@@ -43,6 +43,7 @@ import gymnasium as gym
 from memory_bench.envs.alchemy.chemistry import LEVELS as ALCHEMY_LEVELS
 from memory_bench.envs.dmlab.explore import DMLAB30_EXPLORE, MEMORY_SUITE_EXPLORE
 from memory_bench.envs.memory_maze import SIZES
+from memory_bench.envs.memory_suite import goal_arena, spot_diff, transitive
 from memory_bench.envs.psychlab.levels import DMLAB30_LEVELS, MEMORY_SUITE_LEVELS
 from memory_bench.envs.psychlab.vector import vector_entry_point as psychlab_vector_entry_point
 
@@ -234,9 +235,6 @@ def _lasertag_entries() -> list[EnvEntry]:
 
 
 GOAL_ARENA_ENTRY_POINT = "memory_bench.envs.memory_suite.goal_arena:GoalArena"
-GOAL_ARENA_TASKS = ("invisible_goal_empty_arena", "invisible_goal_with_buildings", "visible_goal_with_buildings")
-GOAL_ARENA_SPLITS = ("train", "holdout_interpolate", "holdout_extrapolate", "interpolate", "extrapolate",
-                     "holdout_small", "holdout_large")
 
 
 def _unity_entries(family: str, entry_point: str, tasks: tuple[str, ...]) -> list[EnvEntry]:
@@ -244,15 +242,12 @@ def _unity_entries(family: str, entry_point: str, tasks: tuple[str, ...]) -> lis
     return [
         EnvEntry(id=f"MemoryTasks-{task}_{split}-v0", family=family, kwargs={"task": task, "split": split},
                  max_episode_steps=120 * 60 // 4, entry_point=entry_point, vector_entry_point=None)
-        for task in tasks for split in GOAL_ARENA_SPLITS
+        for task in tasks for split in goal_arena.SPLITS
     ]
 
 
 SPOT_DIFF_ENTRY_POINT = "memory_bench.envs.memory_suite.spot_diff:SpotDiff"
-SPOT_DIFF_TASKS = ("spot_diff", "spot_diff_motion", "spot_diff_multi", "spot_diff_passive")
 TRANSITIVE_ENTRY_POINT = "memory_bench.envs.memory_suite.transitive:TransitiveInference"
-TRANSITIVE_SPLITS = ("train_small", "train_large", "holdout_interpolate", "holdout_extrapolate", "interpolate",
-                     "extrapolate", "holdout_small", "holdout_large")
 
 
 def _transitive_entries() -> list[EnvEntry]:
@@ -260,7 +255,7 @@ def _transitive_entries() -> list[EnvEntry]:
         EnvEntry(id=f"MemoryTasks-transitive_inference_{split}-v0", family="MemoryTasks-TransitiveInference",
                  kwargs={"split": split}, max_episode_steps=120 * 60 // 4, entry_point=TRANSITIVE_ENTRY_POINT,
                  vector_entry_point=None)
-        for split in TRANSITIVE_SPLITS
+        for split in transitive.SPLITS
     ]
 
 
@@ -275,8 +270,8 @@ def hold_out_kwargs(env_id: str) -> dict[str, Any]:
 ENVS: dict[str, EnvEntry] = {
     e.id: e for e in _memory_maze_entries() + _alchemy_entries() + _psychlab_entries() + _explore_entries()
     + _rooms_entries() + _language_entries() + _skymaze_entries() + _natlab_entries() + _lasertag_entries()
-    + _unity_entries("MemoryTasks-GoalNavigation", GOAL_ARENA_ENTRY_POINT, GOAL_ARENA_TASKS)
-    + _unity_entries("MemoryTasks-SpotDiff", SPOT_DIFF_ENTRY_POINT, SPOT_DIFF_TASKS)
+    + _unity_entries("MemoryTasks-GoalNavigation", GOAL_ARENA_ENTRY_POINT, goal_arena.TASKS)
+    + _unity_entries("MemoryTasks-SpotDiff", SPOT_DIFF_ENTRY_POINT, spot_diff.TASKS)
     + _transitive_entries()
 }
 

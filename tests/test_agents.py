@@ -1,11 +1,13 @@
 """Scripted agents: interface, exploration coverage, the oracle far above random."""
 
+import json
+
 import gymnasium as gym
 import numpy as np
 import pytest
 
 import memory_bench  # noqa: F401
-from memory_bench.agents import AGENTS, ExplorerAgent, OracleAgent, RandomAgent, make_agent
+from memory_bench.agents import AGENTS, ExplorerAgent, OracleAgent, RandomAgent, driving, make_agent
 from memory_bench.envs.memory_maze import MemoryMazeEnv
 from memory_bench.wrappers import ProbeObservations
 
@@ -78,29 +80,6 @@ def test_oracle_on_extraobs_id():
 
 
 # ---------------------------------------------------------------- the oracle's driver
-from memory_bench.agents import driving  # noqa: E402
-
-
-def _open_heading(env):
-    """Resets ``env`` (a raw MemoryMazeEnv) to a seed whose spawn faces >= 7 free cells,
-    turned to face them; returns nothing (the env is ready to step)."""
-    import mujoco
-
-    w = env.world
-    for seed in range(50):
-        env.reset(seed=seed)
-        p = env.probe_observation()
-        lay, (x, y) = p["maze_layout"], p["agent_pos"].astype(int)
-        n = lay.shape[0]
-        for k, (dx, dy) in enumerate(((1, 0), (0, 1), (-1, 0), (0, -1))):
-            run = 0
-            while 0 <= x + dx * (run + 1) < n and 0 <= y + dy * (run + 1) < n and lay[y + dy * (run + 1), x + dx * (run + 1)]:
-                run += 1
-            if run >= 7:
-                w.data.qpos[w._qpos_steer] = -k * np.pi / 2  # the steer hinge turns about -z
-                mujoco.mj_forward(w.model, w.data)
-                return
-    raise AssertionError("no spawn with a long straight run")
 
 
 def _trace(env, actions):
@@ -115,10 +94,9 @@ def _trace(env, actions):
     return out
 
 
-def test_driver_motion_model_matches_the_ball():
+def test_driver_motion_model_matches_the_ball(open_env):
     """The figures the oracle's model is built on, measured on the env's physics."""
-    env = MemoryMazeEnv(15, camera_resolution=16)
-    _open_heading(env)
+    env = open_env  # an open room, at rest, facing 13 free cells
     fwd = _trace(env, [1] * 6)
     V = driving.V_MAX
     assert fwd[0][0] == pytest.approx(V * (1 - driving.AVG_LAG), abs=0.005)  # 0.111 from rest
@@ -138,7 +116,6 @@ def test_driver_motion_model_matches_the_ball():
     m = env.world.model
     shell = [g for g in range(m.ngeom) if m.geom_contype[g] & 1 and m.geom_bodyid[g] != 0]
     assert len(shell) == 1 and m.geom_size[shell[0], 0] / 2.0 == pytest.approx(driving.BALL)
-    env.close()
 
 
 def test_distance_field_is_any_angle_and_goes_round_walls():
@@ -190,7 +167,7 @@ def test_maze_scores_cli(tmp_path, capsys):
     assert maze_scores.main(["--episodes", "2", "--sizes", "9", "--policies", "random", "--json", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "| 9x9 | random |" in printed and "34.8" in printed
-    r = __import__("json").loads(out.read_text())["9"]["random"]
+    r = json.loads(out.read_text())["9"]["random"]
     assert r["episodes"] == 2 and 0 <= r["mean"] < 15
     assert r["mean"] == pytest.approx(np.mean([maze_scores.play(9, "random", s) for s in (0, 1)]))
     assert not list(tmp_path.glob("*.tmp"))

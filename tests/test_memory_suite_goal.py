@@ -136,10 +136,8 @@ def test_oracle_returns_to_the_goal_and_random_rarely_finds_it():
     discrete.close()
 
 
-def test_gui_plays_with_the_discrete_set(tmp_path, monkeypatch):
-    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
-    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
-    pytest.importorskip("pygame")
+def test_gui_plays_with_the_discrete_set(tmp_path):
+    pytest.importorskip("pygame")  # conftest sets SDL's dummy video and audio drivers
     from memory_bench.gui import app, load_episode, replay_check
 
     player = app.Player("MemoryTasks-visible_goal_with_buildings_train-v0", seed=1, out=tmp_path, max_steps=4, fps=0)

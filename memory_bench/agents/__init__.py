@@ -52,10 +52,9 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from memory_bench.agents.driving import BallDriver
+from memory_bench.agents.driving import FORWARD, FORWARD_LEFT, FORWARD_RIGHT, LEFT, NOOP, RIGHT, BallDriver  # noqa: F401
 from memory_bench.envs.oracle import shortest_path
 
-NOOP, FORWARD, LEFT, RIGHT, FORWARD_LEFT, FORWARD_RIGHT = range(6)
 N_ACTIONS = 6
 
 __all__ = ["Agent", "RandomAgent", "ExplorerAgent", "OracleAgent", "Navigator", "make_agent", "AGENTS"]

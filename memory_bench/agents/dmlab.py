@@ -24,7 +24,6 @@ from pathlib import Path
 import numpy as np
 
 from memory_bench._io import positive_int, write_json
-
 from memory_bench.engine import textmap as tm
 from memory_bench.engine.agents import quake
 from memory_bench.envs.dmlab.base import ACTION_NAMES

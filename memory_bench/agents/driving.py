@@ -49,10 +49,14 @@ import math
 import numba as nb
 import numpy as np
 
-NOOP, FORWARD, LEFT, RIGHT, FORWARD_LEFT, FORWARD_RIGHT = range(6)
-#: each action's roll (1: forward) and steer (+1: turn left, counter-clockwise)
-ROLL = np.array([0.0, 1.0, 0.0, 0.0, 1.0, 1.0])
-STEER = np.array([0.0, 0.0, 1.0, -1.0, 1.0, -1.0])
+from memory_bench.envs.memory_maze import ACTION_NAMES, ACTIONS
+
+#: the env's actions, in its order (:data:`memory_bench.envs.memory_maze.ACTION_NAMES`)
+NOOP, FORWARD, LEFT, RIGHT, FORWARD_LEFT, FORWARD_RIGHT = range(len(ACTION_NAMES))
+#: each action's roll (1: forward) and steer (+1: turn left, counter-clockwise), from
+#: the env's motor controls (whose forward roll and left steer are -1)
+ROLL = -ACTIONS[:, 0]
+STEER = -ACTIONS[:, 1]
 
 V_MAX = 0.25  # cells a step, the roll motor's top speed
 OMEGA = math.radians(18.3)  # heading change a step at full steer
@@ -203,29 +207,20 @@ def _plan(x0, y0, th0, v0, s0, rolls, steers, floor, field, tx, ty, others, n_ot
     return best_q
 
 
-def wall_distance(floor: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-    """Distance from points (cells, ``floor[y, x]``) to the nearest wall cell, 0 inside one."""
+@nb.njit(cache=True)
+def _path_costs(floor: np.ndarray, clear: float) -> np.ndarray:
     n_y, n_x = floor.shape
-    cx = np.floor(xs).astype(np.int64)
-    cy = np.floor(ys).astype(np.int64)
-    best = np.full(np.shape(xs), 9.0)
-    for dy in (-1, 0, 1):
-        for dx in (-1, 0, 1):
-            gx, gy = cx + dx, cy + dy
-            inside = (gx >= 0) & (gx < n_x) & (gy >= 0) & (gy < n_y)
-            wall = ~inside | ~floor[np.clip(gy, 0, n_y - 1), np.clip(gx, 0, n_x - 1)]
-            ex = np.maximum(np.maximum(gx - xs, xs - (gx + 1)), 0.0)
-            ey = np.maximum(np.maximum(gy - ys, ys - (gy + 1)), 0.0)
-            best = np.where(wall, np.minimum(best, np.hypot(ex, ey)), best)
-    return best
+    out = np.empty((n_y * K, n_x * K))
+    for i in range(n_y * K):
+        for j in range(n_x * K):
+            wd = _wall_distance(floor, (j + 0.5) / K, (i + 0.5) / K)
+            out[i, j] = 1.0 if wd >= clear else (1.0 + 4.0 * (clear - wd) / (clear - BALL) if wd >= BALL else 1000.0)
+    return out
 
 
 def path_costs(floor: np.ndarray, clear: float = 0.2) -> np.ndarray:
-    """Cost per unit length at each field node of a layout (see the module doc)."""
-    n_y, n_x = floor.shape
-    ys, xs = np.mgrid[0:n_y * K, 0:n_x * K]
-    wd = wall_distance(floor, (xs + 0.5) / K, (ys + 0.5) / K)
-    return np.where(wd >= clear, 1.0, np.where(wd >= BALL, 1.0 + 4.0 * (clear - wd) / (clear - BALL), 1000.0))
+    """Cost per unit length at each field node of a layout (``floor[y, x]``; see the module doc)."""
+    return _path_costs(np.ascontiguousarray(floor, dtype=np.bool_), float(clear))
 
 
 def distance_field(costs: np.ndarray, target: np.ndarray) -> np.ndarray:
